@@ -1,0 +1,150 @@
+//! Who is asking and what they may do. Roles are data on the person record (a person may hold several;
+//! a chief's designee holds the chief's approval right); the policy below is the one place that maps
+//! roles to rights, used by the server on every call and by the UI to show only what one may do.
+
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod views;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Officer,
+    Supervisor,
+    Chief,
+    ChiefDesignee,
+    SocialWorker,
+    Lieutenant,
+    DeputyChief,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Officer,
+        Role::Supervisor,
+        Role::Chief,
+        Role::ChiefDesignee,
+        Role::SocialWorker,
+        Role::Lieutenant,
+        Role::DeputyChief,
+        Role::Administrator,
+    ];
+
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Supervisor => "supervisor",
+            Role::Chief => "chief",
+            Role::ChiefDesignee => "chief_designee",
+            Role::SocialWorker => "social_worker",
+            Role::Lieutenant => "lieutenant",
+            Role::DeputyChief => "deputy_chief",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Officer => "Officer",
+            Role::Supervisor => "On-duty patrol supervisor",
+            Role::Chief => "Chief of Police",
+            Role::ChiefDesignee => "Chief's designee",
+            Role::SocialWorker => "Police social worker",
+            Role::Lieutenant => "Lieutenant of Support Services",
+            Role::DeputyChief => "Deputy Chief of Support Services",
+            Role::Administrator => "Administrator",
+        }
+    }
+}
+
+/// The signed-in person, as the server resolved it from the session cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// The person's record key (not secret, not confidential).
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Rights over emergency fund requests. Fails closed: a right not listed here is refused.
+pub mod policy {
+    use super::{CurrentUser, Role};
+
+    /// Filing the Appendix A form: any sworn or unit member who meets residents.
+    pub fn can_file_request(user: &CurrentUser) -> bool {
+        user.has(Role::Officer) || user.has(Role::Supervisor) || user.has(Role::SocialWorker)
+    }
+
+    /// The approval queue: the on-duty patrol supervisor (and those above the cap).
+    pub fn can_review_requests(user: &CurrentUser) -> bool {
+        user.has(Role::Supervisor) || user.has(Role::Chief) || user.has(Role::ChiefDesignee)
+    }
+
+    /// Reading one request: its filer, and the people who decide on or disburse requests.
+    /// The administrator, lieutenant and deputy chief do not read individual requests (they get
+    /// aggregates), so the resident's details stay need-to-know.
+    pub fn can_view_request(user: &CurrentUser, filed_by: &str) -> bool {
+        user.id == filed_by || can_review_requests(user) || user.has(Role::SocialWorker)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy::*;
+    use super::*;
+
+    fn user(id: &str, roles: &[Role]) -> CurrentUser {
+        CurrentUser {
+            id: id.into(),
+            username: id.into(),
+            display_name: id.into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn officers_see_only_their_own_requests() {
+        let diaz = user("diaz", &[Role::Officer]);
+        assert!(can_view_request(&diaz, "diaz"));
+        assert!(!can_view_request(&diaz, "kim"));
+        assert!(!can_review_requests(&diaz));
+        assert!(can_file_request(&diaz));
+    }
+
+    #[test]
+    fn supervisors_review_and_admins_see_nothing() {
+        let sgt = user("sgt", &[Role::Supervisor]);
+        assert!(can_review_requests(&sgt));
+        assert!(can_view_request(&sgt, "diaz"));
+        let admin = user("admin", &[Role::Administrator]);
+        assert!(!can_view_request(&admin, "diaz"));
+        assert!(!can_review_requests(&admin));
+        assert!(!can_file_request(&admin));
+        let lt = user("lt", &[Role::Lieutenant]);
+        assert!(!can_view_request(&lt, "diaz"));
+    }
+}

@@ -1,0 +1,52 @@
+//! Numbered migrations, applied in order at start-up inside one transaction each, recorded in the
+//! `migration` table and never re-applied. Add a file, add a line to `MIGRATIONS`; never edit a
+//! migration that has shipped.
+
+use surrealdb::types::SurrealValue;
+
+use super::Db;
+
+/// (version, name, SurrealQL)
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("migrations/0001_foundation.surql"),
+)];
+
+#[derive(SurrealValue)]
+struct Applied {
+    version: i64,
+}
+
+/// Apply every migration not yet recorded. Returns the versions applied now.
+pub async fn run(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
+    db.query(
+        "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
+         DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
+         DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
+         DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime;
+         DEFINE INDEX IF NOT EXISTS migration_version ON migration FIELDS version UNIQUE;",
+    )
+    .await?
+    .check()?;
+    let mut res = db.query("SELECT version FROM migration").await?;
+    let applied: Vec<Applied> = res.take(0)?;
+    let mut done = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        if applied.iter().any(|a| a.version == *version) {
+            continue;
+        }
+        let script = format!(
+            "BEGIN TRANSACTION;\n{sql}\nCREATE type::record('migration', $version) CONTENT \
+             {{ version: $version, name: $name, applied_at: time::now() }};\nCOMMIT TRANSACTION;"
+        );
+        db.query(script)
+            .bind(("version", *version))
+            .bind(("name", name.to_string()))
+            .await?
+            .check()?;
+        tracing::info!(version, name, "applied migration");
+        done.push(*version);
+    }
+    Ok(done)
+}

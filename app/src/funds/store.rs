@@ -1,0 +1,201 @@
+//! Fund requests in SurrealDB. Server-only.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::domain::{Purpose, RequestStatus, ValidRequest};
+use super::{RequestDetail, RequestSummary, SubmitOutcome};
+use crate::db::{db_error, with_retry, Db};
+use crate::error::AppError;
+
+#[derive(Clone, SurrealValue)]
+struct NewRow {
+    request_date: String,
+    requester_name: String,
+    age: i64,
+    sex: Option<String>,
+    address: String,
+    telephone: Option<String>,
+    reason: String,
+    purpose: String,
+    amount_requested: Decimal,
+    needs_chief_approval: bool,
+    status: String,
+    filed_by: RecordId,
+    submitted_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    content_hash: String,
+}
+
+/// Same filer, same content → same hash: how a replay is told from a conflict.
+fn content_hash(req: &ValidRequest, filer: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(filer.as_bytes());
+    h.update([0]);
+    h.update(serde_json::to_vec(req).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(SurrealValue)]
+struct Existing {
+    content_hash: String,
+    status: String,
+    needs_chief_approval: bool,
+}
+
+/// Store a validated request under its device-made id, once.
+pub async fn insert(db: &Db, req: &ValidRequest, filer: &str) -> Result<SubmitOutcome, AppError> {
+    let id = req.id.to_string();
+    let hash = content_hash(req, filer);
+    let now = Utc::now();
+    let row = NewRow {
+        request_date: req.date.format("%Y-%m-%d").to_string(),
+        requester_name: req.requester_name.clone(),
+        age: i64::from(req.age),
+        sex: req.sex.map(|s| s.code().to_string()),
+        address: req.address.clone(),
+        telephone: req.telephone.clone(),
+        reason: req.reason.clone(),
+        purpose: req.purpose.code().to_string(),
+        amount_requested: req.amount_requested,
+        needs_chief_approval: req.needs_chief_approval,
+        status: RequestStatus::Submitted.code().to_string(),
+        filed_by: RecordId::new("person", filer.to_string()),
+        submitted_at: now,
+        updated_at: now,
+        content_hash: hash.clone(),
+    };
+    let created = with_retry(|| async {
+        db.query("CREATE type::record('fund_request', $id) CONTENT $row RETURN NONE")
+            .bind(("id", id.clone()))
+            .bind(("row", row.clone()))
+            .await
+            .and_then(|r| r.check())
+    })
+    .await;
+    match created {
+        Ok(_) => Ok(SubmitOutcome {
+            id,
+            status: RequestStatus::Submitted,
+            needs_chief_approval: req.needs_chief_approval,
+            already_had_it: false,
+        }),
+        Err(e) if e.is_already_exists() || e.message().contains("already exists") => {
+            let mut res = db
+                .query(
+                    "SELECT content_hash, status, needs_chief_approval \
+                     FROM type::record('fund_request', $id)",
+                )
+                .bind(("id", id.clone()))
+                .await
+                .map_err(|e| db_error("read existing request", e))?;
+            let existing: Vec<Existing> = res
+                .take(0)
+                .map_err(|e| db_error("read existing request", e))?;
+            match existing.into_iter().next() {
+                Some(x) if x.content_hash == hash => Ok(SubmitOutcome {
+                    id,
+                    status: RequestStatus::from_code(&x.status).unwrap_or(RequestStatus::Submitted),
+                    needs_chief_approval: x.needs_chief_approval,
+                    already_had_it: true,
+                }),
+                _ => Err(AppError::Conflict),
+            }
+        }
+        Err(e) => Err(db_error("insert request", e)),
+    }
+}
+
+#[derive(SurrealValue)]
+struct SummaryRow {
+    id: String,
+    request_date: String,
+    requester_name: String,
+    purpose: String,
+    amount_requested: Decimal,
+    status: String,
+    needs_chief_approval: bool,
+    submitted_at: DateTime<Utc>,
+    filed_by_name: String,
+    filed_by: String,
+    age: i64,
+    sex: Option<String>,
+    address: String,
+    telephone: Option<String>,
+    reason: String,
+}
+
+const SELECT: &str = "SELECT record::id(id) AS id, request_date, requester_name, purpose, \
+     amount_requested, status, needs_chief_approval, submitted_at, \
+     filed_by.display_name AS filed_by_name, record::id(filed_by) AS filed_by, age, sex, address, \
+     telephone, reason";
+
+fn summary(r: &SummaryRow) -> RequestSummary {
+    RequestSummary {
+        id: r.id.clone(),
+        date: r.request_date.clone(),
+        requester_name: r.requester_name.clone(),
+        purpose: Purpose::from_code(&r.purpose).unwrap_or(Purpose::Food),
+        amount_requested: r.amount_requested,
+        status: RequestStatus::from_code(&r.status).unwrap_or(RequestStatus::Submitted),
+        needs_chief_approval: r.needs_chief_approval,
+        submitted_at: r.submitted_at,
+        filed_by_name: r.filed_by_name.clone(),
+    }
+}
+
+async fn rows(
+    db: &Db,
+    op: &str,
+    sql: String,
+    vars: impl SurrealValue,
+) -> Result<Vec<SummaryRow>, AppError> {
+    let mut res = db
+        .query(sql)
+        .bind(vars)
+        .await
+        .map_err(|e| db_error(op, e))?;
+    res.take(0).map_err(|e| db_error(op, e))
+}
+
+/// Requests filed by one person, newest first.
+pub async fn filed_by(db: &Db, person: &str) -> Result<Vec<RequestSummary>, AppError> {
+    let sql = format!(
+        "{SELECT} FROM fund_request WHERE filed_by = type::record('person', $person) ORDER BY submitted_at DESC"
+    );
+    let rows = rows(db, "my requests", sql, ("person", person.to_string())).await?;
+    Ok(rows.iter().map(summary).collect())
+}
+
+/// Requests waiting for a decision, oldest first.
+pub async fn queue(db: &Db) -> Result<Vec<RequestSummary>, AppError> {
+    let sql =
+        format!("{SELECT} FROM fund_request WHERE status IN $waiting ORDER BY submitted_at ASC");
+    let waiting = vec![
+        RequestStatus::Submitted.code().to_string(),
+        RequestStatus::AwaitingChief.code().to_string(),
+    ];
+    let rows = rows(db, "queue", sql, ("waiting", waiting)).await?;
+    Ok(rows.iter().map(summary).collect())
+}
+
+/// One request and the record key of its filer.
+pub async fn get(db: &Db, id: &str) -> Result<Option<(RequestDetail, String)>, AppError> {
+    let sql = format!("{SELECT} FROM type::record('fund_request', $id)");
+    let rows = rows(db, "get request", sql, ("id", id.to_string())).await?;
+    Ok(rows.into_iter().next().map(|r| {
+        (
+            RequestDetail {
+                summary: summary(&r),
+                age: u8::try_from(r.age).unwrap_or(0),
+                sex: r.sex.clone(),
+                address: r.address.clone(),
+                telephone: r.telephone.clone(),
+                reason: r.reason.clone(),
+            },
+            r.filed_by.clone(),
+        )
+    }))
+}

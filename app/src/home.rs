@@ -1,0 +1,44 @@
+//! The home screen: each role sees its own work first.
+
+use leptos::prelude::*;
+
+use crate::auth::policy;
+use crate::ui::{ErrorNotice, Page};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| crate::auth::api::whoami());
+    view! {
+        <Page title="Home">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) => {
+                            let file = policy::can_file_request(&user);
+                            let review = policy::can_review_requests(&user);
+                            view! {
+                                <p class="roles">
+                                    {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
+                                </p>
+                                <nav class="actions" aria-label="Your work">
+                                    {review.then(|| view! {
+                                        <a class="action primary" href="/requests/queue">"Approval queue"</a>
+                                    })}
+                                    {file.then(|| view! {
+                                        <a class="action primary" href="/requests/new">"New emergency fund request"</a>
+                                        <a class="action" href="/requests/mine">"My requests"</a>
+                                    })}
+                                </nav>
+                                {(!file && !review).then(|| view! {
+                                    <p>"Nothing waits for you here yet."</p>
+                                })}
+                            }.into_any()
+                        }
+                        Ok(None) => view! { <ErrorNotice error=crate::error::AppError::Unauthenticated/> }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}

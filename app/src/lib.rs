@@ -1,0 +1,65 @@
+//! Haven: the field app of a police Social Service Unit (Hanover Park directive 515-S).
+//!
+//! # Layout
+//! - [`error`]: errors as data (codes and fields), shared by browser and server.
+//! - [`settings`]: department settings (the $25 cap, the $50 floor, …) with the directive's defaults.
+//! - [`auth`]: roles, the access policy, sign-in, sessions (server side behind `ssr`), sign-in screen.
+//! - [`funds`]: the Emergency Request For Funds — domain rules, server functions, storage, screens.
+//! - [`db`] (`ssr`): SurrealDB connection and numbered migrations.
+//! - [`ui`]: small shared view components.
+//!
+//! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
+//! `auth::policy`) are plain Rust with no I/O, so the browser and the server run the same rules.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod funds;
+pub mod home;
+pub mod settings;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (server-rendered).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="theme-color" content="#1f3a5f"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="haven" href="/pkg/haven.css"/>
+        <Title text="Haven"/>
+        <Router>
+            <Routes fallback=|| view! { <ui::NotFound/> }>
+                <Route path=path!("/") view=home::HomePage/>
+                <Route path=path!("/login") view=auth::views::LoginPage/>
+                <Route path=path!("/requests/new") view=funds::views::NewRequestPage/>
+                <Route path=path!("/requests/mine") view=funds::views::MyRequestsPage/>
+                <Route path=path!("/requests/queue") view=funds::views::QueuePage/>
+                <Route path=path!("/requests/:id") view=funds::views::RequestPage/>
+            </Routes>
+        </Router>
+    }
+}

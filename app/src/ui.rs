@@ -1,0 +1,76 @@
+//! Small view components shared by every capability.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+
+/// The top bar: app name, the signed-in person, sign-out. Every signed-in page has it.
+#[component]
+pub fn Page(
+    /// The page title, shown as the heading.
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let me = Resource::new(|| (), |_| crate::auth::api::whoami());
+    view! {
+        <leptos_meta::Title text=format!("{title} · Haven")/>
+        <header class="bar">
+            <a class="brand" href="/">"Haven"</a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|u: CurrentUser| view! {
+                        <span class="who">{u.display_name}</span>
+                        <crate::auth::views::SignOutButton/>
+                    })
+                })}
+            </Transition>
+        </header>
+        <main id="main">
+            <h1>{title}</h1>
+            {children()}
+        </main>
+    }
+}
+
+/// A failed load, as a sentence (and a way back to sign-in when the session has ended).
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let signed_out = matches!(error, AppError::Unauthenticated);
+    view! {
+        <p class="notice error" role="alert">
+            {error.message()}
+            {signed_out.then(|| view! { " " <a href="/login">"Sign in"</a> })}
+        </p>
+    }
+}
+
+/// A UTC instant, shown in the reader's local time once the page is live (UTC until then, so the
+/// server-rendered page and the hydrated one agree).
+#[component]
+pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
+    let iso = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let text = RwSignal::new(at.format("%Y-%m-%d %H:%M UTC").to_string());
+    Effect::new(move |_| {
+        let local = at.with_timezone(&chrono::Local);
+        text.set(local.format("%Y-%m-%d %H:%M").to_string());
+    });
+    view! { <time datetime=iso>{move || text.get()}</time> }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <main id="main">
+            <h1>"Not found"</h1>
+            <p><a href="/">"Back to Haven"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,81 @@
+//! The Haven process: configuration, the axum router around the Leptos app, and serving.
+//! The product lives in the `app` crate; this crate only wires it up.
+
+use std::net::SocketAddr;
+
+use app::auth::server::session_layer;
+use app::db::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// Everything the router needs besides the database.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    /// The folder holding `pkg/` (the WASM, its JS glue and the CSS), built by `scripts/build`.
+    pub site_root: String,
+    pub addr: SocketAddr,
+}
+
+/// The whole HTTP application: pages, server functions under `/api`, static files, and the session
+/// layer in front of all of them.
+pub fn router(state: AppState, site: &SiteConfig) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("haven")
+        .site_root(site.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(site.addr)
+        .env(Env::PROD)
+        .build();
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::from_fn_with_state(state, session_layer))
+        .with_state(options)
+}
+
+/// Serve until Ctrl-C / SIGTERM. Accepted sockets get TCP_NODELAY: without it streamed SSR stalls
+/// ~40 ms per response (Nagle + delayed ACK).
+pub async fn serve(app: Router, addr: SocketAddr) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,173 @@
+//! `haven`: serve, migrate, create-user. Secrets (database password, a new user's password) come from
+//! the environment or stdin, never from the command line.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use app::auth::server::{create_person, seed_demo, DEMO_ACCOUNTS, DEMO_PASSWORD};
+use app::auth::Role;
+use app::db::{connect, migrations, AppState, DbConfig};
+use clap::{Args, Parser, Subcommand};
+use server::{router, serve, SiteConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "haven",
+    about = "Haven, the field app of a police Social Service Unit"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// surrealkv://PATH (embedded, default), mem://, ws://HOST:PORT or wss://HOST:PORT
+    #[arg(
+        long,
+        env = "HAVEN_DB_URL",
+        default_value = "surrealkv://data/haven.db",
+        global = true
+    )]
+    db_url: String,
+    #[arg(long, env = "HAVEN_DB_NS", default_value = "haven", global = true)]
+    db_ns: String,
+    #[arg(long, env = "HAVEN_DB_NAME", default_value = "haven", global = true)]
+    db_name: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve Haven over HTTP.
+    Serve {
+        #[arg(long, env = "HAVEN_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// Folder holding pkg/ (built by scripts/build).
+        #[arg(long, env = "HAVEN_SITE_ROOT", default_value = "target/site")]
+        site_root: String,
+        /// Create the demo accounts (one per role) if missing and print them. Never in production.
+        #[arg(long, env = "HAVEN_DEMO")]
+        demo: bool,
+        /// Send the session cookie without `Secure` (only for plain http on a non-localhost name).
+        #[arg(long, env = "HAVEN_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create an account (the first administrator of a real deployment). The password is read from
+    /// the HAVEN_NEW_PASSWORD variable or, if unset, from the first line of stdin.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Repeat for several roles: officer, supervisor, chief, chief_designee, social_worker,
+        /// lieutenant, deputy_chief, administrator.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+}
+
+fn db_config(args: &DbArgs) -> DbConfig {
+    DbConfig {
+        url: args.db_url.clone(),
+        namespace: args.db_ns.clone(),
+        database: args.db_name.clone(),
+        username: std::env::var("HAVEN_DB_USER").ok(),
+        password: std::env::var("HAVEN_DB_PASS").ok(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,surrealdb=warn,surrealkv=warn".into()),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("haven: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let cfg = db_config(&cli.db);
+    if let Some(path) = cfg.url.strip_prefix("surrealkv://") {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("creating {parent:?}: {e}"))?;
+        }
+    }
+    let db = connect(&cfg)
+        .await
+        .map_err(|e| format!("cannot open the database at {}: {e}", cfg.url))?;
+    migrations::run(&db)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    match cli.command {
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateUser {
+            username,
+            name,
+            roles,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| Role::from_code(r).ok_or_else(|| format!("unknown role {r:?}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let password = match std::env::var("HAVEN_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .map_err(|e| e.to_string())?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if password.chars().count() < 15 {
+                return Err("the password must have at least 15 characters".into());
+            }
+            create_person(&db, &username, &name, &password, &roles)
+                .await
+                .map_err(|e| format!("could not create the user: {}", e.message()))?;
+            println!("created {username}");
+            Ok(())
+        }
+        Command::Serve {
+            addr,
+            site_root,
+            demo,
+            insecure_cookies,
+        } => {
+            if demo {
+                seed_demo(&db)
+                    .await
+                    .map_err(|e| format!("demo accounts: {}", e.message()))?;
+                println!("\nDemo accounts (password for all: {DEMO_PASSWORD}):");
+                for (username, name, role) in DEMO_ACCOUNTS {
+                    println!("  {username:<14} {name:<24} {}", role.label());
+                }
+                println!();
+            }
+            let state = AppState {
+                db,
+                secure_cookies: !insecure_cookies,
+            };
+            let app = router(state, &SiteConfig { site_root, addr });
+            println!("Haven is listening on http://{addr}");
+            serve(app, addr).await.map_err(|e| e.to_string())
+        }
+    }
+}
