@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# `cargo install` puts wasm-bindgen here; make sure we find it even if the shell profile did not.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # Built site (WASM, JS glue, CSS) lives in the clone, whatever the cargo target dir.
 export HAVEN_SITE_ROOT="${HAVEN_SITE_ROOT:-$ROOT/target/site}"
 WASM_BINDGEN_VERSION="0.2.130" # must equal `wasm-bindgen` in Cargo.toml's [workspace.dependencies]
