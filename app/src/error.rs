@@ -102,6 +102,12 @@ pub enum AppError {
     /// The same id was already used for different content: never a silent overwrite.
     #[error("conflict")]
     Conflict,
+    /// A step on a request or the fund was refused by the rules (state, role, separation of duties,
+    /// cash available…).
+    #[error("refused")]
+    Refused {
+        refusal: crate::funds::lifecycle::TransitionError,
+    },
     /// A fault on the server; its cause is in the server log, not here.
     #[error("server error")]
     Internal,
@@ -123,6 +129,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
+            AppError::Refused { refusal } => refusal.status(),
             AppError::Internal => 500,
             AppError::Transport { .. } => 400,
         }
@@ -142,6 +149,7 @@ impl AppError {
                 "This record was already sent with different content. Nothing was overwritten."
                     .into()
             }
+            AppError::Refused { refusal } => refusal.message(),
             AppError::Internal => "Something went wrong on the server. Please try again.".into(),
             AppError::Transport { .. } => {
                 "Haven could not be reached. Nothing you typed was lost; try again.".into()
@@ -175,6 +183,17 @@ pub fn set_status(err: &AppError) {
         if let Ok(code) = http::StatusCode::from_u16(err.status()) {
             res.set_status(code);
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// A plain HTTP answer for handlers outside server functions.
+    pub fn status_response(&self) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let code = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (code, self.message()).into_response()
     }
 }
 

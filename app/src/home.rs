@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::auth::policy;
+use crate::auth::{policy, Role};
 use crate::ui::{ErrorNotice, Page};
 
 #[component]
@@ -15,21 +15,37 @@ pub fn HomePage() -> impl IntoView {
                     match me.await {
                         Ok(Some(user)) => {
                             let file = policy::can_file_request(&user);
-                            let review = policy::can_review_requests(&user);
+                            let queue = policy::queue_statuses(&user);
+                            let review = !queue.is_empty();
+                            let queue_label = if user.has(Role::Supervisor) {
+                                "Approval queue"
+                            } else if user.has(Role::SocialWorker) {
+                                "Requests to disburse"
+                            } else {
+                                "Approvals above the cap"
+                            };
+                            let fund = policy::can_view_fund(&user);
+                            let report = policy::can_report(&user);
                             view! {
                                 <p class="roles">
                                     {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
                                 </p>
                                 <nav class="actions" aria-label="Your work">
                                     {review.then(|| view! {
-                                        <a class="action primary" href="/requests/queue">"Approval queue"</a>
+                                        <a class="action primary" href="/requests/queue">{queue_label}</a>
+                                    })}
+                                    {fund.then(|| view! {
+                                        <a class="action" href="/fund">"Cash box"</a>
+                                    })}
+                                    {report.then(|| view! {
+                                        <a class="action" href="/reports/monthly">"Monthly fund report"</a>
                                     })}
                                     {file.then(|| view! {
                                         <a class="action primary" href="/requests/new">"New emergency fund request"</a>
                                         <a class="action" href="/requests/mine">"My requests"</a>
                                     })}
                                 </nav>
-                                {(!file && !review).then(|| view! {
+                                {(!file && !review && !fund && !report).then(|| view! {
                                     <p>"Nothing waits for you here yet."</p>
                                 })}
                             }.into_any()

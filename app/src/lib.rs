@@ -17,6 +17,8 @@ pub mod db;
 pub mod error;
 pub mod funds;
 pub mod home;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 pub mod settings;
 pub mod ui;
 
@@ -59,6 +61,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests/mine") view=funds::views::MyRequestsPage/>
                 <Route path=path!("/requests/queue") view=funds::views::QueuePage/>
                 <Route path=path!("/requests/:id") view=funds::views::RequestPage/>
+                <Route path=path!("/fund") view=funds::fund_views::FundPage/>
+                <Route path=path!("/reports/monthly") view=funds::fund_views::ReportPage/>
             </Routes>
         </Router>
     }

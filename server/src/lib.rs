@@ -34,6 +34,22 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/events/requests",
+            get(app::funds::live::request_events).with_state(state.clone()),
+        )
+        .route(
+            "/api/reports/monthly.csv",
+            get(app::funds::export::monthly_csv).with_state(state.clone()),
+        )
+        .route(
+            "/api/reports/monthly.pdf",
+            get(app::funds::export::monthly_pdf).with_state(state.clone()),
+        )
+        .route(
+            "/api/requests/{id}/appendix-a.pdf",
+            get(app::funds::export::appendix_a).with_state(state.clone()),
+        )
         .leptos_routes_with_context(
             &options,
             routes,

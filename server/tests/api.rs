@@ -2,161 +2,13 @@
 //! temporary folder per test), without a socket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use app::auth::server::{seed_demo, DEMO_PASSWORD};
-use app::db::{connect, migrations, AppState, DbConfig};
+mod common;
+
 use axum::body::Body;
-use axum::Router;
+use common::*;
 use http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use server::{router, SiteConfig};
+use serde_json::json;
 use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    db: app::db::Db,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn() -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = DbConfig {
-        url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
-        namespace: "haven".into(),
-        database: "test".into(),
-        username: None,
-        password: None,
-    };
-    let db = connect(&cfg).await.expect("connect");
-    migrations::run(&db).await.expect("migrate");
-    seed_demo(&db).await.expect("seed");
-    let state = AppState {
-        db: db.clone(),
-        secure_cookies: true,
-    };
-    let site = SiteConfig {
-        site_root: dir.path().join("site").display().to_string(),
-        addr: "127.0.0.1:3000".parse().expect("addr"),
-    };
-    TestApp {
-        router: router(state, &site),
-        db,
-        _dir: dir,
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: http::HeaderMap,
-    body: Value,
-}
-
-impl TestApp {
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let res = self.router.clone().oneshot(req).await.expect("oneshot");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn sign_in(&self, username: &str) -> String {
-        let a = self
-            .send(form(
-                "/api/sign_in",
-                None,
-                &format!("username={username}&password={DEMO_PASSWORD}"),
-            ))
-            .await;
-        assert!(
-            a.status.is_success() || a.status.is_redirection(),
-            "sign in: {}",
-            a.status
-        );
-        let cookie = a
-            .headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .expect("Set-Cookie")
-            .to_string();
-        assert!(cookie.contains("HttpOnly"), "{cookie}");
-        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-        assert!(cookie.contains("Secure"), "{cookie}");
-        cookie.split(';').next().expect("cookie pair").to_string()
-    }
-
-    async fn submit(&self, cookie: &str, draft: Value) -> Answer {
-        self.send(json_post(
-            "/api/submit_request",
-            Some(cookie),
-            json!({ "draft": draft }),
-        ))
-        .await
-    }
-
-    async fn call(&self, path: &str, cookie: &str, body: &str) -> Answer {
-        self.send(form(path, Some(cookie), body)).await
-    }
-
-    async fn count_requests(&self) -> i64 {
-        let mut res = self
-            .db
-            .query("RETURN count(SELECT id FROM fund_request)")
-            .await
-            .expect("count");
-        let count: Option<i64> = res.take(0).expect("take");
-        count.expect("a count")
-    }
-}
-
-fn form(path: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
-    let mut b = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::from(body.to_string())).expect("request")
-}
-
-fn json_post(path: &str, cookie: Option<&str>, body: Value) -> Request<Body> {
-    let mut b = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::from(body.to_string())).expect("request")
-}
-
-fn draft(amount: &str) -> Value {
-    json!({
-        "id": uuid::Uuid::now_v7().to_string(),
-        "date": chrono_today(),
-        "requester_name": "Maria Lopez",
-        "age": "34",
-        "sex": "F",
-        "address": "100 Main St, Hanover Park",
-        "telephone": "630-555-0100",
-        "reason": "House fire; needs a meal tonight.",
-        "purpose": "food",
-        "amount_requested": amount,
-    })
-}
-
-fn chrono_today() -> String {
-    // UTC today: the server tolerates a day of time-zone difference.
-    chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 #[tokio::test]
 async fn an_officer_files_a_request_and_sees_it_in_my_requests() {
@@ -303,8 +155,14 @@ async fn officers_see_only_their_own_requests() {
         .call("/api/get_request", &diaz, &format!("id={id}"))
         .await;
     assert_eq!(own.status, StatusCode::OK);
-    assert_eq!(own.body["summary"]["requester_name"], "Maria Lopez");
-    assert_eq!(own.body["reason"], "House fire; needs a meal tonight.");
+    assert_eq!(
+        own.body["detail"]["summary"]["requester_name"],
+        "Maria Lopez"
+    );
+    assert_eq!(
+        own.body["detail"]["reason"],
+        "House fire; needs a meal tonight."
+    );
 
     let admin = app.sign_in("admin").await;
     let a = app
@@ -450,7 +308,9 @@ async fn cross_origin_posts_are_refused() {
 #[tokio::test]
 async fn migrations_are_recorded_and_never_reapplied() {
     let app = spawn().await;
-    let again = migrations::run(&app.db).await.expect("migrate again");
+    let again = app::db::migrations::run(&app.db)
+        .await
+        .expect("migrate again");
     assert!(again.is_empty(), "re-applied {again:?}");
     let mut res = app
         .db
@@ -458,7 +318,7 @@ async fn migrations_are_recorded_and_never_reapplied() {
         .await
         .expect("query");
     let versions: Vec<i64> = res.take(0).expect("take");
-    assert_eq!(versions, vec![1]);
+    assert_eq!(versions, vec![1, 2]);
 }
 
 #[tokio::test]

@@ -96,6 +96,53 @@ pub mod policy {
         user.has(Role::Supervisor) || user.has(Role::Chief) || user.has(Role::ChiefDesignee)
     }
 
+    /// Which requests wait for this person: the supervisor decides submitted ones, the Chief (or a
+    /// designee) those above the cap, the social worker disburses approved ones. Empty: no queue.
+    pub fn queue_statuses(user: &CurrentUser) -> Vec<crate::funds::domain::RequestStatus> {
+        use crate::funds::domain::RequestStatus;
+        let mut s = Vec::new();
+        if user.has(Role::Supervisor) {
+            s.push(RequestStatus::Submitted);
+        }
+        if user.has(Role::Chief) || user.has(Role::ChiefDesignee) {
+            s.push(RequestStatus::AwaitingChief);
+        }
+        if user.has(Role::SocialWorker) {
+            s.push(RequestStatus::Approved);
+        }
+        s
+    }
+
+    /// Who may count the cash box: anyone who keeps or oversees it.
+    pub fn can_count(user: &CurrentUser) -> bool {
+        [
+            Role::SocialWorker,
+            Role::Supervisor,
+            Role::Lieutenant,
+            Role::DeputyChief,
+            Role::Chief,
+        ]
+        .iter()
+        .any(|r| user.has(*r))
+    }
+
+    /// Who may see the fund's books (amounts and request ids; no client names).
+    pub fn can_view_fund(user: &CurrentUser) -> bool {
+        can_count(user)
+    }
+
+    /// Who reads the monthly report (the social worker sends it to the Lieutenant).
+    pub fn can_report(user: &CurrentUser) -> bool {
+        [
+            Role::SocialWorker,
+            Role::Lieutenant,
+            Role::DeputyChief,
+            Role::Chief,
+        ]
+        .iter()
+        .any(|r| user.has(*r))
+    }
+
     /// Reading one request: its filer, and the people who decide on or disburse requests.
     /// The administrator, lieutenant and deputy chief do not read individual requests (they get
     /// aggregates), so the resident's details stay need-to-know.

@@ -216,6 +216,19 @@ pub fn require_user() -> Result<CurrentUser, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
+/// The device of the current call, as its browser names itself (User-Agent, first 160 characters):
+/// recorded with every step for the timeline and the audit. Not confidential.
+pub fn device() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(160).collect())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// Paths reachable without a session.
 fn is_public(path: &str) -> bool {
     matches!(

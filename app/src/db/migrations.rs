@@ -7,11 +7,14 @@ use surrealdb::types::SurrealValue;
 use super::Db;
 
 /// (version, name, SurrealQL)
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("migrations/0001_foundation.surql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("migrations/0001_foundation.surql"),
+    ),
+    (2, "fund", include_str!("migrations/0002_fund.surql")),
+];
 
 #[derive(SurrealValue)]
 struct Applied {

@@ -63,8 +63,9 @@ pub fn db_error(op: &str, err: surrealdb::Error) -> AppError {
 }
 
 /// SurrealDB transactions are snapshot-isolated: two writers of the same key make one fail with a
-/// conflict that "can be retried". Run `op` again (up to 8 times, with a short growing pause) while it
-/// fails that way; any other outcome is returned as is.
+/// conflict that "can be retried". Run `op` again while it fails that way — up to 100 times, since
+/// each failure means another writer committed — with a short, growing, jittered pause; any other
+/// outcome is returned as is.
 pub async fn with_retry<T, F, Fut>(mut op: F) -> Result<T, surrealdb::Error>
 where
     F: FnMut() -> Fut,
@@ -73,9 +74,11 @@ where
     let mut attempt = 0u64;
     loop {
         match op().await {
-            Err(e) if attempt < 8 && is_retryable(&e) => {
+            Err(e) if attempt < 100 && is_retryable(&e) => {
                 attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt * attempt)).await;
+                let jitter = rand::Rng::gen_range(&mut rand::thread_rng(), 0..=attempt.min(20));
+                let pause = (2 * attempt).min(30) + jitter;
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
             }
             other => return other,
         }

@@ -1,8 +1,12 @@
 //! Server functions of the fund: thin adapters — who is asking, may they, is it valid, store.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::{RequestDetail, RequestSummary, SubmitOutcome};
+use super::lifecycle::Step;
+use super::{
+    CountLine, FundOverview, MonthlyReport, RequestSummary, RequestView, StepOutcome, SubmitOutcome,
+};
 use crate::error::AppError;
 
 /// File an Emergency Request For Funds. The body is `{"draft": {…}}` with the fields of
@@ -20,7 +24,8 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
         let settings = crate::settings::store::load(&state.db).await?;
         let today = chrono::Utc::now().date_naive();
         let valid = super::domain::validate(&draft, &settings, today).map_err(AppError::invalid)?;
-        super::store::insert(&state.db, &valid, &user.id).await
+        let device = crate::auth::server::device();
+        super::store::insert(&state.db, &valid, &user.id, &device).await
     }
     .await;
     result.inspect_err(crate::error::set_status)
@@ -38,35 +43,178 @@ pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
     result.inspect_err(crate::error::set_status)
 }
 
-/// The supervisor's queue: requests waiting for a decision, oldest first.
+/// What waits for the signed-in person: submitted requests for the supervisor, those above the cap
+/// for the Chief, approved ones for the social worker. Oldest first.
 #[server(endpoint = "request_queue", prefix = "/api")]
 pub async fn request_queue() -> Result<Vec<RequestSummary>, AppError> {
     let result = async {
         let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
-        if !crate::auth::policy::can_review_requests(&user) {
+        let statuses = crate::auth::policy::queue_statuses(&user);
+        if statuses.is_empty() {
             return Err(AppError::Forbidden);
         }
-        super::store::queue(&state.db).await
+        super::store::queue(&state.db, &statuses).await
     }
     .await;
     result.inspect_err(crate::error::set_status)
 }
 
-/// One request. Someone without the right to see it gets "not found", as for an unknown id.
+/// One request with its timeline and the steps the reader may take. Someone without the right to
+/// see it gets "not found", as for an unknown id.
 #[server(endpoint = "get_request", prefix = "/api")]
-pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
+pub async fn get_request(id: String) -> Result<RequestView, AppError> {
     let result = async {
         let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-        let (detail, filed_by) = super::store::get(&state.db, &id.to_string())
+        super::fund_store::request_view(&state.db, &id.to_string(), &user)
             .await?
-            .ok_or(AppError::NotFound)?;
-        if !crate::auth::policy::can_view_request(&user, &filed_by) {
-            return Err(AppError::NotFound);
+            .ok_or(AppError::NotFound)
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// Take a step on a request (approve, deny, chief approve/deny, withdraw, disburse, file). The server
+/// decides with the same state machine the UI used, inside the transaction that applies it.
+#[server(endpoint = "take_step", prefix = "/api", input = server_fn::codec::Json)]
+pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+        let settings = crate::settings::store::load(&state.db).await?;
+        let device = crate::auth::server::device();
+        super::fund_store::apply_step(&state.db, &id.to_string(), &user, &step, &device, &settings)
+            .await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// The cash box: balance, holds, ledger, counts.
+#[server(endpoint = "fund_overview", prefix = "/api")]
+pub async fn get_fund_overview() -> Result<FundOverview, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        let settings = crate::settings::store::load(&state.db).await?;
+        super::fund_store::overview(&state.db, &user, &settings).await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// A money movement as typed in the fund screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MovementInput {
+    Open { amount: String },
+    Replenish { amount: String, reference: String },
+    Reverse { entry: String },
+}
+
+#[cfg(feature = "ssr")]
+fn amount_field(field: &str, text: &str) -> Result<rust_decimal::Decimal, AppError> {
+    super::domain::parse_amount(text, rust_decimal::Decimal::new(1_000_000, 0)).map_err(
+        |(code, limit)| {
+            let mut e = crate::error::FieldError::new(field, code);
+            e.limit = limit;
+            AppError::invalid(vec![e])
+        },
+    )
+}
+
+/// Open the fund, replenish it, or reverse a ledger entry (social worker).
+#[server(endpoint = "fund_move", prefix = "/api", input = server_fn::codec::Json)]
+pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
+    use super::fund_store::Movement;
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        let m = match movement {
+            MovementInput::Open { amount } => Movement::Open {
+                amount: amount_field("amount", &amount)?,
+            },
+            MovementInput::Replenish { amount, reference } => {
+                let amount = amount_field("amount", &amount)?;
+                let r = reference.trim();
+                if r.is_empty() || r.chars().count() > 200 {
+                    let code = if r.is_empty() {
+                        crate::error::ErrorCode::Required
+                    } else {
+                        crate::error::ErrorCode::TooLong
+                    };
+                    return Err(AppError::invalid(vec![crate::error::FieldError::new(
+                        "reference",
+                        code,
+                    )
+                    .with_limit("200")]));
+                }
+                Movement::Replenish {
+                    amount,
+                    reference: r.to_string(),
+                }
+            }
+            MovementInput::Reverse { entry } => Movement::Reverse {
+                entry: uuid::Uuid::parse_str(&entry)
+                    .map_err(|_| AppError::NotFound)?
+                    .to_string(),
+            },
+        };
+        let settings = crate::settings::store::load(&state.db).await?;
+        super::fund_store::post_movement(&state.db, &user, &m, &settings)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// Record a physical count of the cash box, with a witness.
+#[server(endpoint = "count_cash", prefix = "/api")]
+pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        let t = counted.trim();
+        let counted = if t == "0" || t == "0.00" {
+            rust_decimal::Decimal::ZERO
+        } else {
+            amount_field("counted", t)?
+        };
+        super::fund_store::count_cash(&state.db, &user, counted, &witness).await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// The month's fund report (YYYY-MM).
+#[server(endpoint = "monthly_report", prefix = "/api")]
+pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        if !crate::auth::policy::can_report(&user) {
+            return Err(AppError::Forbidden);
         }
-        Ok(detail)
+        super::fund_store::monthly_report(&state.db, &month).await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
+/// Send the month's report to the Lieutenant (stores a snapshot, once).
+#[server(endpoint = "submit_monthly_report", prefix = "/api")]
+pub async fn submit_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::server::require_user()?;
+        if !user.has(crate::auth::Role::SocialWorker) {
+            return Err(AppError::Forbidden);
+        }
+        super::fund_store::submit_report(&state.db, &user, &month).await
     }
     .await;
     result.inspect_err(crate::error::set_status)

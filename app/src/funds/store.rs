@@ -27,6 +27,7 @@ struct NewRow {
     submitted_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     content_hash: String,
+    filed_device: String,
 }
 
 /// Same filer, same content → same hash: how a replay is told from a conflict.
@@ -46,7 +47,12 @@ struct Existing {
 }
 
 /// Store a validated request under its device-made id, once.
-pub async fn insert(db: &Db, req: &ValidRequest, filer: &str) -> Result<SubmitOutcome, AppError> {
+pub async fn insert(
+    db: &Db,
+    req: &ValidRequest,
+    filer: &str,
+    device: &str,
+) -> Result<SubmitOutcome, AppError> {
     let id = req.id.to_string();
     let hash = content_hash(req, filer);
     let now = Utc::now();
@@ -66,6 +72,7 @@ pub async fn insert(db: &Db, req: &ValidRequest, filer: &str) -> Result<SubmitOu
         submitted_at: now,
         updated_at: now,
         content_hash: hash.clone(),
+        filed_device: device.to_string(),
     };
     let created = with_retry(|| async {
         db.query("CREATE type::record('fund_request', $id) CONTENT $row RETURN NONE")
@@ -169,14 +176,11 @@ pub async fn filed_by(db: &Db, person: &str) -> Result<Vec<RequestSummary>, AppE
     Ok(rows.iter().map(summary).collect())
 }
 
-/// Requests waiting for a decision, oldest first.
-pub async fn queue(db: &Db) -> Result<Vec<RequestSummary>, AppError> {
+/// Requests in the given states, oldest first.
+pub async fn queue(db: &Db, statuses: &[RequestStatus]) -> Result<Vec<RequestSummary>, AppError> {
     let sql =
         format!("{SELECT} FROM fund_request WHERE status IN $waiting ORDER BY submitted_at ASC");
-    let waiting = vec![
-        RequestStatus::Submitted.code().to_string(),
-        RequestStatus::AwaitingChief.code().to_string(),
-    ];
+    let waiting: Vec<String> = statuses.iter().map(|s| s.code().to_string()).collect();
     let rows = rows(db, "queue", sql, ("waiting", waiting)).await?;
     Ok(rows.iter().map(summary).collect())
 }

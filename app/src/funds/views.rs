@@ -323,18 +323,43 @@ pub fn MyRequestsPage() -> impl IntoView {
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let list = Resource::new(|| (), |_| request_queue());
+    let live = RwSignal::new(false);
+    // Live: the server pushes "changed" when any request is filed or moves; reload the list then.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::closure::Closure;
+            use wasm_bindgen::JsCast;
+            if let Ok(source) = web_sys::EventSource::new("/api/events/requests") {
+                let on_change = Closure::<dyn Fn()>::new(move || list.refetch());
+                let _ = source.add_event_listener_with_callback(
+                    "changed",
+                    on_change.as_ref().unchecked_ref(),
+                );
+                on_change.forget();
+                let on_open = Closure::<dyn Fn()>::new(move || live.set(true));
+                source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+                on_open.forget();
+                let source = send_wrapper::SendWrapper::new(source);
+                on_cleanup(move || source.close());
+            }
+        }
+    });
     view! {
         <Page title="Approval queue">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <p class="hint live-note" data-live=move || if live.get() { "on" } else { "off" }>
+                "This list updates by itself as requests arrive."
+            </p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(items) => view! {
-                            <RequestList items show_filer=true empty="No request is waiting for review."/>
+                            <RequestList items show_filer=true empty="Nothing is waiting for you."/>
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </Page>
     }
 }
@@ -348,30 +373,59 @@ pub fn RequestPage() -> impl IntoView {
     );
     view! {
         <Page title="Emergency request for funds">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match request.await {
-                        Ok(r) => view! {
-                            <dl class="record">
-                                <dt>"Status"</dt><dd>{r.summary.status.label()}
-                                    {r.summary.needs_chief_approval.then_some(" · needs Chief approval")}</dd>
-                                <dt>"Date"</dt><dd>{r.summary.date}</dd>
-                                <dt>"Name of requester"</dt><dd>{r.summary.requester_name}</dd>
-                                <dt>"Age"</dt><dd>{r.age}</dd>
-                                <dt>"M/F"</dt><dd>{r.sex.unwrap_or_else(|| "Not recorded".into())}</dd>
-                                <dt>"Address"</dt><dd>{r.address}</dd>
-                                <dt>"Telephone #"</dt><dd>{r.telephone.unwrap_or_else(|| "—".into())}</dd>
-                                <dt>"Reason for request"</dt><dd class="prose">{r.reason}</dd>
-                                <dt>"Purpose"</dt><dd>{r.summary.purpose.label()}</dd>
-                                <dt>"Amount requested"</dt><dd>{dollars(r.summary.amount_requested)}</dd>
-                                <dt>"Department personnel completing form"</dt><dd>{r.summary.filed_by_name}</dd>
-                                <dt>"Submitted"</dt><dd><LocalTime at=r.summary.submitted_at/></dd>
-                            </dl>
-                        }.into_any(),
+                        Ok(v) => {
+                            let id = v.detail.summary.id.clone();
+                            let r = v.detail.clone();
+                            view! {
+                                <dl class="record">
+                                    <dt>"Status"</dt><dd class="status-line">{r.summary.status.label()}
+                                        {r.summary.needs_chief_approval.then_some(" · needs Chief approval")}</dd>
+                                    <dt>"Date"</dt><dd>{r.summary.date}</dd>
+                                    <dt>"Name of requester"</dt><dd>{r.summary.requester_name}</dd>
+                                    <dt>"Age"</dt><dd>{r.age}</dd>
+                                    <dt>"M/F"</dt><dd>{r.sex.unwrap_or_else(|| "Not recorded".into())}</dd>
+                                    <dt>"Address"</dt><dd>{r.address}</dd>
+                                    <dt>"Telephone #"</dt><dd>{r.telephone.unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Reason for request"</dt><dd class="prose">{r.reason}</dd>
+                                    <dt>"Purpose"</dt><dd>{r.summary.purpose.label()}</dd>
+                                    <dt>"Amount requested"</dt><dd>{dollars(r.summary.amount_requested)}</dd>
+                                    <dt>"Amount disbursed"</dt><dd class="disbursed">{v.amount_disbursed.map(dollars).unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Department personnel completing form"</dt><dd>{r.summary.filed_by_name}</dd>
+                                    {v.signature.clone().map(|sig| view! {
+                                        <dt>"Recipient's signature"</dt>
+                                        <dd><svg class="signature-view" width="300" height="100" viewBox="0 0 600 200" role="img" aria-label="Recipient's signature">
+                                            <path d=sig fill="none" stroke="currentColor" stroke-width="3"/>
+                                        </svg></dd>
+                                    })}
+                                    {v.refused_to_sign.clone().map(|why| view! {
+                                        <dt>"Recipient refused to sign"</dt><dd>{why}</dd>
+                                    })}
+                                </dl>
+                                <p><a class="action" href=format!("/api/requests/{id}/appendix-a.pdf") target="_blank">
+                                    "Appendix A (PDF)"
+                                </a></p>
+                                <h2>"Timeline"</h2>
+                                <ol class="timeline">
+                                    {v.timeline.iter().cloned().map(|t| view! {
+                                        <li data-action=t.action.clone()>
+                                            <strong>{t.label}</strong>
+                                            {t.amount.map(|a| format!(" · {}", dollars(a)))}
+                                            " — " {t.by_name} ", " <LocalTime at=t.at/>
+                                            {t.reason.map(|r| view! { <p class="meta">"Reason: " {r}</p> })}
+                                            <p class="meta device">"Device: " {t.device}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                                <super::step_views::ActionPanel id=id view=v on_done=Callback::new(move |_| request.refetch())/>
+                            }.into_any()
+                        }
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </Page>
     }
 }
