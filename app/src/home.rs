@@ -27,6 +27,7 @@ pub fn HomePage() -> impl IntoView {
                             let fund = policy::can_view_fund(&user);
                             let report = policy::can_report(&user);
                             view! {
+                                {user.has(Role::SocialWorker).then(|| view! { <ReplenishTask/> })}
                                 <p class="roles">
                                     {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
                                 </p>
@@ -56,5 +57,26 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </Page>
+    }
+}
+
+/// The social worker's "replenish" task, raised when the available cash fell under the minimum.
+#[component]
+fn ReplenishTask() -> impl IntoView {
+    let fund = Resource::new(|| (), |_| crate::funds::api::get_fund_overview());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                fund.await.ok().filter(|f| f.replenish_needed).map(|f| view! {
+                    <p class="notice warn" role="status" id="replenish-task">
+                        "Task: replenish the cash box — "
+                        {crate::funds::views::dollars(f.available)}
+                        " available, minimum "
+                        {crate::funds::views::dollars(f.minimum)}
+                        ". " <a href="/fund">"Open the cash box"</a>
+                    </p>
+                })
+            })}
+        </Transition>
     }
 }

@@ -141,6 +141,10 @@ test('$40: disbursal refused until the Chief approves, then disbursed', async ({
   await expect(sw.locator('.status-line')).toContainText('Disbursed');
   await sw.goto('/fund');
   await expect(sw.locator('#fund-cash')).toHaveText('$140.00');
+  // $140 is above the $50 minimum: no replenish task on the social worker's home screen.
+  await sw.goto('/');
+  await expect(sw.getByRole('link', { name: 'Requests to disburse' })).toBeVisible();
+  await expect(sw.locator('#replenish-task')).toHaveCount(0);
   await Promise.all([officerCtx.close(), sgtCtx.close(), swCtx.close(), chiefCtx.close()]);
 });
 

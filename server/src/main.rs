@@ -71,6 +71,25 @@ enum Command {
     },
 }
 
+/// Every five minutes, let approvals that were never disbursed lapse (their holds go back to the
+/// fund). Safe with several servers: each lapse is a transaction on the fund record.
+fn spawn_expiry(db: app::db::Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            let Ok(settings) = app::settings::store::load(&db).await else {
+                continue;
+            };
+            match app::funds::fund_store::expire_stale(&db, &settings).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(lapsed = n, "released the holds of lapsed approvals"),
+                Err(_) => tracing::warn!("could not check for lapsed approvals"),
+            }
+        }
+    });
+}
+
 fn db_config(args: &DbArgs) -> DbConfig {
     DbConfig {
         url: args.db_url.clone(),
@@ -161,6 +180,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
                 println!();
             }
+            spawn_expiry(db.clone());
             let state = AppState {
                 db,
                 secure_cookies: !insecure_cookies,

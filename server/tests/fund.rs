@@ -647,3 +647,56 @@ async fn the_live_feed_announces_a_new_request_without_its_content() {
     assert!(frame.contains("data: 1"), "{frame}");
     assert!(!frame.contains("Quiet"), "no content on the feed");
 }
+
+#[tokio::test]
+async fn an_approval_not_disbursed_in_time_lapses_and_releases_its_hold() {
+    let app = spawn().await;
+    let officer = app.sign_in("officer").await;
+    let sgt = app.sign_in("supervisor").await;
+    let sw = app.sign_in("socialworker").await;
+    open_fund(&app, &sw, "100").await;
+    let old = app.file(&officer, "Old Approval", "20").await;
+    let fresh = app.file(&officer, "Fresh Approval", "25").await;
+    app.step(&sgt, &old, json!({ "action": "approve" })).await;
+    app.step(&sgt, &fresh, json!({ "action": "approve" })).await;
+    assert_eq!(dec(&app.fund(&sw).await["held"]), Decimal::new(45, 0));
+    app.db
+        .query("UPDATE type::record('fund_request', $id) SET updated_at = time::now() - 8d")
+        .bind(("id", old.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let settings = app::settings::store::load(&app.db).await.unwrap();
+    assert_eq!(settings.hold_expiry_days, 7);
+    let lapsed = app::funds::fund_store::expire_stale(&app.db, &settings)
+        .await
+        .unwrap();
+    assert_eq!(lapsed, 1);
+    assert_eq!(app.status_of(&officer, &old).await, "expired");
+    assert_eq!(app.status_of(&officer, &fresh).await, "approved");
+    let f = books_balance(&app, &sw).await;
+    assert_eq!(dec(&f["held"]), Decimal::new(25, 0));
+    let v = app
+        .call("/api/get_request", &officer, &format!("id={old}"))
+        .await;
+    let last = v.body["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "expire");
+    assert_eq!(last["by_name"], "Haven (automatic)");
+    // It cannot be disbursed any more, and running the job again changes nothing.
+    assert_eq!(
+        app.step(&sw, &old, signed()).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app::funds::fund_store::expire_stale(&app.db, &settings)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -14,6 +14,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0001_foundation.surql"),
     ),
     (2, "fund", include_str!("migrations/0002_fund.surql")),
+    (
+        3,
+        "hold expiry",
+        include_str!("migrations/0003_hold_expiry.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

@@ -91,10 +91,12 @@ pub enum RequestStatus {
     Withdrawn,
     Disbursed,
     Filed,
+    /// Approved but not disbursed in time: the hold went back to the fund.
+    Expired,
 }
 
 impl RequestStatus {
-    pub const ALL: [RequestStatus; 7] = [
+    pub const ALL: [RequestStatus; 8] = [
         RequestStatus::Submitted,
         RequestStatus::AwaitingChief,
         RequestStatus::Approved,
@@ -102,6 +104,7 @@ impl RequestStatus {
         RequestStatus::Withdrawn,
         RequestStatus::Disbursed,
         RequestStatus::Filed,
+        RequestStatus::Expired,
     ];
 
     pub fn code(self) -> &'static str {
@@ -113,6 +116,7 @@ impl RequestStatus {
             RequestStatus::Withdrawn => "withdrawn",
             RequestStatus::Disbursed => "disbursed",
             RequestStatus::Filed => "filed",
+            RequestStatus::Expired => "expired",
         }
     }
 
@@ -129,6 +133,7 @@ impl RequestStatus {
             RequestStatus::Withdrawn => "Withdrawn",
             RequestStatus::Disbursed => "Disbursed",
             RequestStatus::Filed => "Filed",
+            RequestStatus::Expired => "Expired — approval lapsed",
         }
     }
 }

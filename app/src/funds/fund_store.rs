@@ -243,7 +243,8 @@ pub async fn request_view(
             "SELECT status, amount_requested, needs_chief_approval, record::id(filed_by) AS filed_by, \
              filed_by.display_name AS filed_by_name, approvers, held, amount_disbursed, signature, \
              refused_to_sign, submitted_at, filed_device FROM type::record('fund_request', $id);
-             SELECT action, by.display_name AS by_name, at, device, reason, amount FROM request_event \
+             SELECT action, (by.display_name ?? 'Haven (automatic)') AS by_name, at, device, reason, \
+             amount FROM request_event \
              WHERE request = $id ORDER BY at ASC;",
         )
         .bind(("id", id.to_string()))
@@ -296,6 +297,75 @@ pub async fn request_view(
         refused_to_sign: row.refused_to_sign,
         held: row.held,
     }))
+}
+
+#[derive(SurrealValue)]
+struct StaleRow {
+    id: String,
+}
+
+/// Let approvals older than the department's `hold_expiry_days` lapse: each in its own transaction
+/// on the fund record, so a disbursal racing it either happens first or finds the request expired.
+/// Returns how many lapsed. Run by the server every few minutes (any number of servers may run it).
+pub async fn expire_stale(db: &Db, settings: &DepartmentSettings) -> Result<usize, AppError> {
+    let cutoff = Utc::now() - chrono::Duration::days(i64::from(settings.hold_expiry_days));
+    let mut res = db
+        .query(
+            "SELECT record::id(id) AS id FROM fund_request \
+             WHERE status IN ['approved', 'awaiting_chief'] AND updated_at < $cutoff",
+        )
+        .bind(("cutoff", cutoff))
+        .await
+        .map_err(|e| db_error("find stale approvals", e))?;
+    let stale: Vec<StaleRow> = res
+        .take(0)
+        .map_err(|e| db_error("find stale approvals", e))?;
+    let mut lapsed = 0;
+    for row in stale {
+        let id = row.id;
+        let result: Attempt<bool> = with_retry(|| async {
+            let tx = db.clone().begin().await?;
+            let mut res = tx
+                .query(format!("{FACTS}; {FUND};"))
+                .bind(("id", id.clone()))
+                .await?;
+            let facts: Option<FactsRow> = res.take::<Vec<FactsRow>>(0)?.into_iter().next();
+            let fund: Option<FundRow> = res.take::<Vec<FundRow>>(1)?.into_iter().next();
+            let (Some(facts), Some(fund)) = (facts, fund) else {
+                tx.cancel().await?;
+                return Ok(Ok(false));
+            };
+            let before = facts.facts();
+            let Ok(effect) = lifecycle::expire(&before, &fund.state()) else {
+                tx.cancel().await?;
+                return Ok(Ok(false));
+            };
+            tx.query(
+                "UPDATE type::record('fund_request', $id) SET status = $status, held = 0dec, \
+                     updated_at = time::now() RETURN NONE;
+                 UPDATE fund:default SET held = $fund_held, version += 1, \
+                     replenish_needed = $below, updated_at = time::now() RETURN NONE;
+                 CREATE request_event CONTENT { request: $id, action: 'expire', from_status: $from, \
+                     to_status: $status, by: NONE, at: time::now(), device: 'Haven', \
+                     reason: NONE, amount: $released };",
+            )
+            .bind(("id", id.clone()))
+            .bind(("status", effect.status.code().to_string()))
+            .bind(("from", before.status.code().to_string()))
+            .bind(("fund_held", effect.fund.held))
+            .bind(("below", effect.fund.available() < settings.minimum_cash_balance))
+            .bind(("released", before.held))
+            .await?
+            .check()?;
+            tx.commit().await?;
+            Ok(Ok(true))
+        })
+        .await;
+        if settle("expire approval", result)? {
+            lapsed += 1;
+        }
+    }
+    Ok(lapsed)
 }
 
 /// A money movement that is not a request step: open, replenish, reverse.

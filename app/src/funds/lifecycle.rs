@@ -35,10 +35,12 @@ pub enum ActionKind {
     Withdraw,
     Disburse,
     File,
+    /// Taken by Haven itself, never offered to a person.
+    Expire,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 7] = [
+    pub const ALL: [ActionKind; 8] = [
         ActionKind::Approve,
         ActionKind::Deny,
         ActionKind::ChiefApprove,
@@ -46,6 +48,7 @@ impl ActionKind {
         ActionKind::Withdraw,
         ActionKind::Disburse,
         ActionKind::File,
+        ActionKind::Expire,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +60,7 @@ impl ActionKind {
             ActionKind::Withdraw => "withdraw",
             ActionKind::Disburse => "disburse",
             ActionKind::File => "file",
+            ActionKind::Expire => "expire",
         }
     }
 
@@ -74,6 +78,7 @@ impl ActionKind {
             ActionKind::Withdraw => "Withdrawn by the filer",
             ActionKind::Disburse => "Cash disbursed",
             ActionKind::File => "Filed",
+            ActionKind::Expire => "Approval lapsed: not disbursed in time, hold released",
         }
     }
 }
@@ -225,6 +230,7 @@ fn role_for(kind: ActionKind, user: &CurrentUser) -> bool {
         }
         ActionKind::Withdraw => true,
         ActionKind::Disburse | ActionKind::File => user.has(Role::SocialWorker),
+        ActionKind::Expire => false,
     }
 }
 
@@ -233,7 +239,7 @@ fn state_for(kind: ActionKind) -> RequestStatus {
     match kind {
         ActionKind::Approve | ActionKind::Deny | ActionKind::Withdraw => RequestStatus::Submitted,
         ActionKind::ChiefApprove | ActionKind::ChiefDeny => RequestStatus::AwaitingChief,
-        ActionKind::Disburse => RequestStatus::Approved,
+        ActionKind::Disburse | ActionKind::Expire => RequestStatus::Approved,
         ActionKind::File => RequestStatus::Disbursed,
     }
 }
@@ -370,9 +376,50 @@ pub fn decide(
     }
 }
 
+/// An approval that lapsed (not disbursed within the department's days): release its hold.
+/// Applies to approved requests and to those still waiting for the Chief.
+pub fn expire(facts: &RequestFacts, fund: &FundState) -> Result<Effect, TransitionError> {
+    if !matches!(
+        facts.status,
+        RequestStatus::Approved | RequestStatus::AwaitingChief
+    ) {
+        return Err(TransitionError::WrongState {
+            status: facts.status,
+        });
+    }
+    Ok(Effect {
+        status: RequestStatus::Expired,
+        fund: fund.release(facts.held)?,
+        held: Decimal::ZERO,
+        disbursed: None,
+        below_minimum: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lapsed_approval_releases_its_hold_and_nobody_can_expire_by_hand() {
+        let mut f = facts(RequestStatus::Approved, 20);
+        f.held = Decimal::new(20, 0);
+        let held = FundState {
+            cash: Decimal::new(100, 0),
+            held: Decimal::new(20, 0),
+        };
+        let e = expire(&f, &held).unwrap();
+        assert_eq!(e.status, RequestStatus::Expired);
+        assert_eq!(e.fund.held, Decimal::ZERO);
+        assert_eq!(e.fund.cash, Decimal::new(100, 0));
+        assert!(matches!(
+            expire(&facts(RequestStatus::Disbursed, 20), &held),
+            Err(TransitionError::WrongState { .. })
+        ));
+        let mut everyone = user("x", Role::SocialWorker);
+        everyone.roles = Role::ALL.to_vec();
+        assert!(!available_actions(&f, &everyone).contains(&ActionKind::Expire));
+    }
 
     fn user(id: &str, role: Role) -> CurrentUser {
         CurrentUser {

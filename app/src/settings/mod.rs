@@ -23,6 +23,8 @@ pub struct DepartmentSettings {
     pub victim_review_interval_months: u32,
     /// How many days back an officer may date a request form.
     pub request_date_max_age_days: u32,
+    /// An approval not disbursed within this many days lapses and its hold is released.
+    pub hold_expiry_days: u32,
 }
 
 impl Default for DepartmentSettings {
@@ -34,6 +36,7 @@ impl Default for DepartmentSettings {
             request_amount_ceiling: Decimal::new(500, 0),
             victim_review_interval_months: 24,
             request_date_max_age_days: 30,
+            hold_expiry_days: 7,
         }
     }
 }

@@ -15,6 +15,7 @@ struct Row {
     request_amount_ceiling: Decimal,
     victim_review_interval_months: i64,
     request_date_max_age_days: i64,
+    hold_expiry_days: Option<i64>,
 }
 
 pub async fn load(db: &Db) -> Result<DepartmentSettings, AppError> {
@@ -34,5 +35,9 @@ pub async fn load(db: &Db) -> Result<DepartmentSettings, AppError> {
         victim_review_interval_months: u32::try_from(row.victim_review_interval_months)
             .unwrap_or(24),
         request_date_max_age_days: u32::try_from(row.request_date_max_age_days).unwrap_or(30),
+        hold_expiry_days: row
+            .hold_expiry_days
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or(7),
     })
 }
