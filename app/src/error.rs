@@ -26,6 +26,11 @@ pub enum ErrorCode {
     InvalidId,
     WrongType,
     UnknownField,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    PasswordRepetitive,
+    PasswordContainsUsername,
 }
 
 impl ErrorCode {
@@ -51,6 +56,13 @@ impl ErrorCode {
             ErrorCode::InvalidId => "The form's identifier is invalid; reload the page.".into(),
             ErrorCode::WrongType => "This value has the wrong type.".into(),
             ErrorCode::UnknownField => "This field is not part of the form.".into(),
+            ErrorCode::PasswordTooShort => crate::auth::password::Problem::TooShort.message(),
+            ErrorCode::PasswordTooLong => crate::auth::password::Problem::TooLong.message(),
+            ErrorCode::PasswordCommon => crate::auth::password::Problem::Common.message(),
+            ErrorCode::PasswordRepetitive => crate::auth::password::Problem::Repetitive.message(),
+            ErrorCode::PasswordContainsUsername => {
+                crate::auth::password::Problem::ContainsUsername.message()
+            }
         }
     }
 }

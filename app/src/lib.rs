@@ -1,6 +1,7 @@
 //! Haven: the field app of a police Social Service Unit (Hanover Park directive 515-S).
 //!
 //! # Layout
+//! - [`audit`] (`ssr`): the hash-chained, append-only audit trail.
 //! - [`error`]: errors as data (codes and fields), shared by browser and server.
 //! - [`settings`]: department settings (the $25 cap, the $50 floor, …) with the directive's defaults.
 //! - [`auth`]: roles, the access policy, sign-in, sessions (server side behind `ssr`), sign-in screen.
@@ -11,6 +12,8 @@
 //! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
 //! `auth::policy`) are plain Rust with no I/O, so the browser and the server run the same rules.
 
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;

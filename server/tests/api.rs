@@ -318,7 +318,7 @@ async fn migrations_are_recorded_and_never_reapplied() {
         .await
         .expect("query");
     let versions: Vec<i64> = res.take(0).expect("take");
-    assert_eq!(versions, vec![1, 2, 3]);
+    assert_eq!(versions, vec![1, 2, 3, 4]);
 }
 
 #[tokio::test]

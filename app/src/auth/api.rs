@@ -9,11 +9,39 @@ use crate::error::AppError;
 #[server(endpoint = "sign_in", prefix = "/api")]
 pub async fn sign_in(username: String, password: String) -> Result<(), AppError> {
     use super::server::{authenticate, create_session, session_cookie};
+    use crate::audit::store::{append, origin, Outcome};
     let result = async {
         let state = crate::db::state()?;
-        let user = authenticate(&state.db, &username, &password).await?;
-        let token = create_session(&state.db, &user.id).await?;
-        Ok::<_, AppError>((token, state.secure_cookies))
+        match authenticate(&state.db, &username, &password).await? {
+            Ok(user) => {
+                let token = create_session(&state.db, &user.id).await?;
+                let mut o = origin();
+                o.actor = user.id.clone();
+                o.session = super::server::token_id(&token)[..16].to_string();
+                let _ = append(
+                    &state.db,
+                    &o,
+                    "sign_in",
+                    &format!("person:{}", user.id),
+                    Outcome::Ok,
+                )
+                .await;
+                Ok::<_, AppError>((token, state.secure_cookies))
+            }
+            Err((why, person)) => {
+                let mut o = origin();
+                o.actor = person.clone().unwrap_or_default();
+                let action = match why {
+                    super::server::SignInFailure::Locked => "sign_in.locked",
+                    super::server::SignInFailure::Inactive => "sign_in.inactive",
+                    super::server::SignInFailure::UnknownUser => "sign_in.unknown_user",
+                    super::server::SignInFailure::WrongPassword => "sign_in",
+                };
+                let record = person.map(|p| format!("person:{p}")).unwrap_or_default();
+                let _ = append(&state.db, &o, action, &record, Outcome::Refused).await;
+                Err(AppError::BadCredentials)
+            }
+        }
     }
     .await;
     match result {
@@ -38,6 +66,13 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::db::state()?;
     if let Some(parts) = use_context::<http::request::Parts>() {
         if let Some(token) = session_token(&parts.headers) {
+            crate::audit::store::record(
+                &state.db,
+                "sign_out",
+                "",
+                crate::audit::store::Outcome::Ok,
+            )
+            .await;
             end_session(&state.db, &token).await?;
         }
     }

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+pub mod lockout;
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod views;

@@ -71,44 +71,117 @@ struct PersonRow {
     password_hash: String,
     roles: Vec<String>,
     active: bool,
+    locked: bool,
 }
 
 fn roles_from(codes: &[String]) -> Vec<Role> {
     codes.iter().filter_map(|c| Role::from_code(c)).collect()
 }
 
-/// Check a username and password. Unknown user, inactive account and wrong password all give the
-/// same answer after the same work.
+/// Why a sign-in failed, for the audit only: the person is told the same thing in every case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInFailure {
+    UnknownUser,
+    WrongPassword,
+    Inactive,
+    Locked,
+}
+
+/// Check a username and password. Unknown user, inactive or locked account and wrong password all
+/// give the same answer after the same work; a wrong password counts towards the lockout.
 pub async fn authenticate(
     db: &Db,
     username: &str,
     password: &str,
-) -> Result<CurrentUser, AppError> {
+) -> Result<Result<CurrentUser, (SignInFailure, Option<String>)>, AppError> {
     let mut res = db
         .query(
-            "SELECT record::id(id) AS id, username, display_name, password_hash, roles, active \
-             FROM person WHERE username = $username LIMIT 1",
+            "SELECT record::id(id) AS id, username, display_name, password_hash, roles, active, \
+             locked FROM person WHERE username = $username LIMIT 1",
         )
         .bind(("username", username.trim().to_lowercase()))
         .await
         .map_err(|e| db_error("sign in", e))?;
     let rows: Vec<PersonRow> = res.take(0).map_err(|e| db_error("sign in", e))?;
-    match rows.into_iter().next() {
-        Some(p) if verify_password(&p.password_hash, password) && p.active => Ok(CurrentUser {
-            id: p.id,
-            username: p.username,
-            display_name: p.display_name,
-            roles: roles_from(&p.roles),
-        }),
-        Some(_) => Err(AppError::BadCredentials),
-        None => {
-            let _ = verify_password(dummy_hash(), password);
-            Err(AppError::BadCredentials)
-        }
+    let Some(p) = rows.into_iter().next() else {
+        let _ = verify_password(dummy_hash(), password);
+        return Ok(Err((SignInFailure::UnknownUser, None)));
+    };
+    let good = verify_password(&p.password_hash, password);
+    if p.locked {
+        return Ok(Err((SignInFailure::Locked, Some(p.id))));
     }
+    if !p.active {
+        return Ok(Err((SignInFailure::Inactive, Some(p.id))));
+    }
+    if !good {
+        record_failure(db, &p.id).await?;
+        return Ok(Err((SignInFailure::WrongPassword, Some(p.id))));
+    }
+    db.query("UPDATE type::record('person', $id) SET failed_sign_ins = [] RETURN NONE")
+        .bind(("id", p.id.clone()))
+        .await
+        .map_err(|e| db_error("sign in", e))?;
+    Ok(Ok(CurrentUser {
+        id: p.id,
+        username: p.username,
+        display_name: p.display_name,
+        roles: roles_from(&p.roles),
+    }))
 }
 
-fn token_id(token: &str) -> String {
+#[derive(SurrealValue)]
+struct Failures {
+    failed_sign_ins: Vec<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Count a failed sign-in; lock the account at the fifth within the window.
+async fn record_failure(db: &Db, person: &str) -> Result<bool, AppError> {
+    let result = crate::db::with_retry(|| async {
+        let tx = db.clone().begin().await?;
+        let mut res = tx
+            .query("SELECT failed_sign_ins FROM type::record('person', $id)")
+            .bind(("id", person.to_string()))
+            .await?;
+        let prev: Vec<Failures> = res.take(0)?;
+        let prev = prev
+            .into_iter()
+            .next()
+            .map(|f| f.failed_sign_ins)
+            .unwrap_or_default();
+        let (kept, locked) = super::lockout::after_failure(&prev, chrono::Utc::now());
+        tx.query(
+            "UPDATE type::record('person', $id) SET failed_sign_ins = $kept, \
+             locked = locked OR $locked RETURN NONE",
+        )
+        .bind(("id", person.to_string()))
+        .bind(("kept", kept))
+        .bind(("locked", locked))
+        .await?
+        .check()?;
+        tx.commit().await?;
+        Ok(locked)
+    })
+    .await;
+    result.map_err(|e| db_error("record failed sign-in", e))
+}
+
+/// Release a locked account (administrator). Returns false when there is no such person.
+pub async fn unlock(db: &Db, username: &str) -> Result<bool, AppError> {
+    let mut res = db
+        .query(
+            "UPDATE person SET locked = false, failed_sign_ins = [] WHERE username = $u \
+             RETURN VALUE record::id(id)",
+        )
+        .bind(("u", username.trim().to_lowercase()))
+        .await
+        .map_err(|e| db_error("unlock", e))?;
+    let ids: Vec<String> = res.take(0).map_err(|e| db_error("unlock", e))?;
+    Ok(!ids.is_empty())
+}
+
+/// The session's record key: the SHA-256 of its cookie token.
+pub fn token_id(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -219,14 +292,7 @@ pub fn require_user() -> Result<CurrentUser, AppError> {
 /// The device of the current call, as its browser names itself (User-Agent, first 160 characters):
 /// recorded with every step for the timeline and the audit. Not confidential.
 pub fn device() -> String {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|s| s.chars().take(160).collect())
-        })
-        .unwrap_or_else(|| "unknown".into())
+    crate::audit::store::origin().device
 }
 
 /// Paths reachable without a session.
@@ -313,6 +379,12 @@ pub async fn create_person(
     password: &str,
     roles: &[Role],
 ) -> Result<(), AppError> {
+    if let Err(problem) = super::password::check(password, username) {
+        return Err(AppError::invalid(vec![crate::error::FieldError::new(
+            "password",
+            problem.code(),
+        )]));
+    }
     let hash = hash_password(password)?;
     let codes: Vec<String> = roles.iter().map(|r| r.code().to_string()).collect();
     db.query(

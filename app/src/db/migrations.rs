@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "hold expiry",
         include_str!("migrations/0003_hold_expiry.surql"),
     ),
+    (4, "audit", include_str!("migrations/0004_audit.surql")),
 ];
 
 #[derive(SurrealValue)]

@@ -14,8 +14,8 @@ use crate::error::AppError;
 /// same id with the same content again stores it once.
 #[server(endpoint = "submit_request", prefix = "/api", input = server_fn::codec::Json)]
 pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         if !crate::auth::policy::can_file_request(&user) {
             return Err(AppError::Forbidden);
@@ -27,6 +27,13 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
         let device = crate::auth::server::device();
         super::store::insert(&state.db, &valid, &user.id, &device).await
     }
+    .await;
+    crate::audit::store::record(
+        &state.db,
+        "request.create",
+        &request_record(draft.get("id").and_then(|v| v.as_str()).unwrap_or_default()),
+        crate::audit::store::outcome_of(&result),
+    )
     .await;
     result.inspect_err(crate::error::set_status)
 }
@@ -64,14 +71,21 @@ pub async fn request_queue() -> Result<Vec<RequestSummary>, AppError> {
 /// see it gets "not found", as for an unknown id.
 #[server(endpoint = "get_request", prefix = "/api")]
 pub async fn get_request(id: String) -> Result<RequestView, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
-        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-        super::fund_store::request_view(&state.db, &id.to_string(), &user)
+        let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+        super::fund_store::request_view(&state.db, &uid.to_string(), &user)
             .await?
             .ok_or(AppError::NotFound)
     }
+    .await;
+    crate::audit::store::record(
+        &state.db,
+        "request.read",
+        &request_record(&id),
+        crate::audit::store::outcome_of(&result),
+    )
     .await;
     result.inspect_err(crate::error::set_status)
 }
@@ -80,15 +94,30 @@ pub async fn get_request(id: String) -> Result<RequestView, AppError> {
 /// decides with the same state machine the UI used, inside the transaction that applies it.
 #[server(endpoint = "take_step", prefix = "/api", input = server_fn::codec::Json)]
 pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> {
+    let step_kind = step.kind();
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
-        let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+        let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
         let settings = crate::settings::store::load(&state.db).await?;
         let device = crate::auth::server::device();
-        super::fund_store::apply_step(&state.db, &id.to_string(), &user, &step, &device, &settings)
-            .await
+        super::fund_store::apply_step(
+            &state.db,
+            &uid.to_string(),
+            &user,
+            &step,
+            &device,
+            &settings,
+        )
+        .await
     }
+    .await;
+    crate::audit::store::record(
+        &state.db,
+        &format!("request.{}", step_kind.code()),
+        &request_record(&id),
+        crate::audit::store::outcome_of(&result),
+    )
     .await;
     result.inspect_err(crate::error::set_status)
 }
@@ -115,6 +144,14 @@ pub enum MovementInput {
     Reverse { entry: String },
 }
 
+/// The audit's name for a request: its id when the caller sent a valid one.
+#[cfg(feature = "ssr")]
+fn request_record(id: &str) -> String {
+    uuid::Uuid::parse_str(id)
+        .map(|u| format!("fund_request:{u}"))
+        .unwrap_or_else(|_| "fund_request:invalid".into())
+}
+
 #[cfg(feature = "ssr")]
 fn amount_field(field: &str, text: &str) -> Result<rust_decimal::Decimal, AppError> {
     super::domain::parse_amount(text, rust_decimal::Decimal::new(1_000_000, 0)).map_err(
@@ -130,8 +167,13 @@ fn amount_field(field: &str, text: &str) -> Result<rust_decimal::Decimal, AppErr
 #[server(endpoint = "fund_move", prefix = "/api", input = server_fn::codec::Json)]
 pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
     use super::fund_store::Movement;
+    let movement_action = match &movement {
+        MovementInput::Open { .. } => "fund.open",
+        MovementInput::Replenish { .. } => "fund.replenish",
+        MovementInput::Reverse { .. } => "fund.reverse",
+    };
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         let m = match movement {
             MovementInput::Open { amount } => Movement::Open {
@@ -169,14 +211,21 @@ pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
             .map(|_| ())
     }
     .await;
+    crate::audit::store::record(
+        &state.db,
+        movement_action,
+        &String::from("fund:default"),
+        crate::audit::store::outcome_of(&result),
+    )
+    .await;
     result.inspect_err(crate::error::set_status)
 }
 
 /// Record a physical count of the cash box, with a witness.
 #[server(endpoint = "count_cash", prefix = "/api")]
 pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         let t = counted.trim();
         let counted = if t == "0" || t == "0.00" {
@@ -187,14 +236,21 @@ pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, A
         super::fund_store::count_cash(&state.db, &user, counted, &witness).await
     }
     .await;
+    crate::audit::store::record(
+        &state.db,
+        "fund.count",
+        &String::from("fund:default"),
+        crate::audit::store::outcome_of(&result),
+    )
+    .await;
     result.inspect_err(crate::error::set_status)
 }
 
 /// The month's fund report (YYYY-MM).
 #[server(endpoint = "monthly_report", prefix = "/api")]
 pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         if !crate::auth::policy::can_report(&user) {
             return Err(AppError::Forbidden);
@@ -202,20 +258,40 @@ pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError
         super::fund_store::monthly_report(&state.db, &month).await
     }
     .await;
+    crate::audit::store::record(
+        &state.db,
+        "report.read",
+        &format!(
+            "monthly_report:{}",
+            month.chars().take(7).collect::<String>()
+        ),
+        crate::audit::store::outcome_of(&result),
+    )
+    .await;
     result.inspect_err(crate::error::set_status)
 }
 
 /// Send the month's report to the Lieutenant (stores a snapshot, once).
 #[server(endpoint = "submit_monthly_report", prefix = "/api")]
 pub async fn submit_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let state = crate::db::state()?;
         let user = crate::auth::server::require_user()?;
         if !user.has(crate::auth::Role::SocialWorker) {
             return Err(AppError::Forbidden);
         }
         super::fund_store::submit_report(&state.db, &user, &month).await
     }
+    .await;
+    crate::audit::store::record(
+        &state.db,
+        "report.submit",
+        &format!(
+            "monthly_report:{}",
+            month.chars().take(7).collect::<String>()
+        ),
+        crate::audit::store::outcome_of(&result),
+    )
     .await;
     result.inspect_err(crate::error::set_status)
 }

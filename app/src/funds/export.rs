@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use http::header;
+use http::{header, HeaderMap};
 use serde::Deserialize;
 
 use super::views::dollars;
@@ -33,13 +33,49 @@ async fn report_for(
     fund_store::monthly_report(&state.db, month).await
 }
 
+/// Audit an export or print with its outcome.
+async fn audit(
+    state: &AppState,
+    user: Option<&Extension<CurrentUser>>,
+    headers: &HeaderMap,
+    action: &str,
+    record: &str,
+    ok: bool,
+) {
+    let origin = crate::audit::store::origin_from(user.map(|u| &u.0), headers);
+    let outcome = if ok {
+        crate::audit::store::Outcome::Ok
+    } else {
+        crate::audit::store::Outcome::Refused
+    };
+    let _ = crate::audit::store::append(&state.db, &origin, action, record, outcome).await;
+}
+
+fn month_record(month: &str) -> String {
+    format!(
+        "monthly_report:{}",
+        month.chars().take(7).collect::<String>()
+    )
+}
+
 /// `GET /api/reports/monthly.csv?month=YYYY-MM`
 pub async fn monthly_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    match report_for(&state, user, &q.month).await {
+    let result = report_for(&state, user.clone(), &q.month).await;
+    audit(
+        &state,
+        user.as_ref(),
+        &headers,
+        "report.export_csv",
+        &month_record(&q.month),
+        result.is_ok(),
+    )
+    .await;
+    match result {
         Ok(r) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -148,9 +184,20 @@ fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
 pub async fn monthly_pdf(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let r = match report_for(&state, user, &q.month).await {
+    let result = report_for(&state, user.clone(), &q.month).await;
+    audit(
+        &state,
+        user.as_ref(),
+        &headers,
+        "report.export_pdf",
+        &month_record(&q.month),
+        result.is_ok(),
+    )
+    .await;
+    let r = match result {
         Ok(r) => r,
         Err(e) => return e.status_response(),
     };
@@ -263,15 +310,28 @@ pub fn appendix_a_pdf(v: &RequestView, department: &str) -> Vec<u8> {
 pub async fn appendix_a(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(Extension(user)) = user else {
+    let Some(Extension(person)) = user.clone() else {
         return AppError::Unauthenticated.status_response();
     };
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return AppError::NotFound.status_response();
     };
-    let view = match fund_store::request_view(&state.db, &id.to_string(), &user).await {
+    let record = format!("fund_request:{id}");
+    let view = fund_store::request_view(&state.db, &id.to_string(), &person).await;
+    let ok = matches!(view, Ok(Some(_)));
+    audit(
+        &state,
+        user.as_ref(),
+        &headers,
+        "request.print_appendix_a",
+        &record,
+        ok,
+    )
+    .await;
+    let view = match view {
         Ok(Some(v)) => v,
         Ok(None) => return AppError::NotFound.status_response(),
         Err(e) => return e.status_response(),

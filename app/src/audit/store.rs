@@ -1,0 +1,187 @@
+//! Appending to and reading the audit chain in SurrealDB. Server-only.
+
+use surrealdb::types::SurrealValue;
+
+use super::{hash, Broken, Event};
+use crate::db::{db_error, with_retry, Db};
+use crate::error::AppError;
+
+/// How an action ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Refused,
+    Failed,
+}
+
+impl Outcome {
+    fn code(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// Who and from where: taken from the current request.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub actor: String,
+    pub device: String,
+    pub session: String,
+}
+
+/// The origin of the current server-function call.
+pub fn origin() -> Origin {
+    match leptos::prelude::use_context::<http::request::Parts>() {
+        Some(p) => origin_from(p.extensions.get::<crate::auth::CurrentUser>(), &p.headers),
+        None => Origin::default(),
+    }
+}
+
+/// The origin of a plain handler's request.
+pub fn origin_from(user: Option<&crate::auth::CurrentUser>, headers: &http::HeaderMap) -> Origin {
+    Origin {
+        actor: user.map(|u| u.id.clone()).unwrap_or_default(),
+        device: headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(160).collect())
+            .unwrap_or_else(|| "unknown".into()),
+        session: crate::auth::server::session_token(headers)
+            .map(|t| crate::auth::server::token_id(&t)[..16].to_string())
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(SurrealValue)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
+/// Append one event to the chain. A failure is logged and reported; it never carries content.
+pub async fn append(
+    db: &Db,
+    origin: &Origin,
+    action: &str,
+    record: &str,
+    outcome: Outcome,
+) -> Result<(), AppError> {
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let result = with_retry(|| async {
+        let tx = db.clone().begin().await?;
+        let mut res = tx.query("SELECT seq, hash FROM audit_head:main").await?;
+        let head: Option<Head> = res.take::<Vec<Head>>(0)?.into_iter().next();
+        let Some(head) = head else {
+            tx.cancel().await?;
+            return Ok(None);
+        };
+        let mut e = Event {
+            seq: head.seq + 1,
+            at: at.clone(),
+            actor: origin.actor.clone(),
+            action: action.to_string(),
+            record: record.to_string(),
+            outcome: outcome.code().to_string(),
+            device: origin.device.clone(),
+            session: origin.session.clone(),
+            prev_hash: head.hash.clone(),
+            hash: String::new(),
+        };
+        e.hash = hash(&head.hash, &e);
+        tx.query(
+            "CREATE type::record('audit_event', $seq) CONTENT { seq: $seq, at: $at, actor: $actor, \
+                 action: $action, record: $record, outcome: $outcome, device: $device, \
+                 session: $sess, prev_hash: $prev_hash, hash: $hash } RETURN NONE;
+             UPDATE audit_head:main SET seq = $seq, hash = $hash RETURN NONE;",
+        )
+        .bind(("seq", e.seq))
+        .bind(("at", e.at.clone()))
+        .bind(("actor", e.actor.clone()))
+        .bind(("action", e.action.clone()))
+        .bind(("record", e.record.clone()))
+        .bind(("outcome", e.outcome.clone()))
+        .bind(("device", e.device.clone()))
+        .bind(("sess", e.session.clone()))
+        .bind(("prev_hash", e.prev_hash.clone()))
+        .bind(("hash", e.hash.clone()))
+        .await?
+        .check()?;
+        tx.commit().await?;
+        Ok(Some(()))
+    })
+    .await;
+    match result {
+        Ok(Some(())) => Ok(()),
+        Ok(None) => {
+            tracing::error!(action, "audit head missing");
+            Err(AppError::Internal)
+        }
+        Err(e) => Err(db_error("audit append", e)),
+    }
+}
+
+/// Record an action of the current request (who, device, session from context). Audit failures are
+/// logged, not shown: the person's action already happened.
+pub async fn record(db: &Db, action: &str, record: &str, outcome: Outcome) {
+    let _ = append(db, &origin(), action, record, outcome).await;
+}
+
+/// The outcome of a server function's result, for the audit.
+pub fn outcome_of<T>(r: &Result<T, AppError>) -> Outcome {
+    match r {
+        Ok(_) => Outcome::Ok,
+        Err(AppError::Internal) | Err(AppError::Transport { .. }) => Outcome::Failed,
+        Err(_) => Outcome::Refused,
+    }
+}
+
+#[derive(SurrealValue)]
+struct EventRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    record: String,
+    outcome: String,
+    device: String,
+    session: String,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Read the whole chain and check it. `Ok(Ok(n))`: intact with n events.
+pub async fn verify(db: &Db) -> Result<Result<usize, Broken>, AppError> {
+    let mut res = db
+        .query(
+            "SELECT seq, at, actor, action, record, outcome, device, session, prev_hash, hash \
+             FROM audit_event ORDER BY seq ASC;
+             SELECT seq, hash FROM audit_head:main;",
+        )
+        .await
+        .map_err(|e| db_error("audit verify", e))?;
+    let rows: Vec<EventRow> = res.take(0).map_err(|e| db_error("audit verify", e))?;
+    let head: Option<Head> = res
+        .take::<Vec<Head>>(1)
+        .map_err(|e| db_error("audit verify", e))?
+        .into_iter()
+        .next();
+    let events: Vec<Event> = rows
+        .into_iter()
+        .map(|r| Event {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            record: r.record,
+            outcome: r.outcome,
+            device: r.device,
+            session: r.session,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        })
+        .collect();
+    Ok(super::verify(&events, head.map(|h| h.seq).unwrap_or(0)))
+}

@@ -1,0 +1,264 @@
+//! Sign-in lockout, the password rule, and the hash-chained audit trail, through the server against a
+//! real embedded SurrealDB; and the `haven` command line on its own database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::audit::Broken;
+use common::*;
+use http::StatusCode;
+use serde_json::json;
+use surrealdb::types::SurrealValue;
+
+async fn sign_in_with(app: &TestApp, username: &str, password: &str) -> Answer {
+    app.send(form(
+        "/api/sign_in",
+        None,
+        &format!("username={username}&password={password}"),
+    ))
+    .await
+}
+
+#[derive(Debug, SurrealValue)]
+struct Row {
+    actor: String,
+    action: String,
+    record: String,
+    outcome: String,
+}
+
+async fn audit_rows(app: &TestApp) -> Vec<Row> {
+    let mut res = app
+        .db
+        .query("SELECT actor, action, record, outcome FROM audit_event ORDER BY seq")
+        .await
+        .unwrap();
+    res.take(0).unwrap()
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_and_the_answer_never_tells() {
+    let app = spawn().await;
+    let unknown = sign_in_with(&app, "nobody", "not-the-password-at-all").await;
+    for _ in 0..5 {
+        let a = sign_in_with(&app, "officer", "not-the-password-at-all").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(a.body, unknown.body);
+    }
+    // Locked: even the right password gets the same answer as an unknown user.
+    let locked = sign_in_with(&app, "officer", app::auth::server::DEMO_PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(locked.body, unknown.body);
+    assert!(locked.headers.get(http::header::SET_COOKIE).is_none());
+    // Other accounts are unaffected; an administrator releases this one.
+    app.sign_in("officer2").await;
+    assert!(app::auth::server::unlock(&app.db, "officer").await.unwrap());
+    app.sign_in("officer").await;
+
+    let rows = audit_rows(&app).await;
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert!(actions.contains(&"sign_in.unknown_user"));
+    assert!(actions.contains(&"sign_in.locked"));
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.action == "sign_in" && r.outcome == "refused")
+            .count(),
+        5
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r.action == "sign_in" && r.outcome == "ok"));
+}
+
+#[tokio::test]
+async fn four_failures_then_success_reset_the_count() {
+    let app = spawn().await;
+    for _ in 0..4 {
+        sign_in_with(&app, "officer", "not-the-password-at-all").await;
+    }
+    app.sign_in("officer").await;
+    for _ in 0..4 {
+        sign_in_with(&app, "officer", "not-the-password-at-all").await;
+    }
+    app.sign_in("officer").await;
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_the_reason() {
+    let app = spawn().await;
+    use app::auth::server::create_person;
+    use app::auth::Role;
+    for (pw, code) in [
+        ("short", "password_too_short"),
+        ("PasswordPassword", "password_common"),
+        ("xyzxyzxyzxyzxyzxyz", "password_repetitive"),
+        ("i-am-ada-lovelace-1815", "password_contains_username"),
+    ] {
+        let e = create_person(&app.db, "ada-lovelace", "Ada", pw, &[Role::Officer])
+            .await
+            .unwrap_err();
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["fields"][0]["field"], "password");
+        assert_eq!(v["fields"][0]["code"], code, "{pw}");
+        assert!(!e.field_errors()[0].message().is_empty());
+    }
+    create_person(
+        &app.db,
+        "ada",
+        "Ada",
+        "a long and unusual phrase",
+        &[Role::Officer],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn actions_are_audited_without_content_and_the_chain_verifies() {
+    let app = spawn().await;
+    let officer = app.sign_in("officer").await;
+    let sgt = app.sign_in("supervisor").await;
+    let mut d = draft("20");
+    d["requester_name"] = json!("Canary Zebulon");
+    d["reason"] = json!("Canary-reason-7731");
+    assert_eq!(app.submit(&officer, d.clone()).await.status, StatusCode::OK);
+    let id = d["id"].as_str().unwrap();
+    app.call("/api/get_request", &sgt, &format!("id={id}"))
+        .await;
+    app.step(
+        &sgt,
+        id,
+        json!({ "action": "deny", "reason": "Canary-denial" }),
+    )
+    .await;
+    let kim = app.sign_in("officer2").await;
+    app.call("/api/get_request", &kim, &format!("id={id}"))
+        .await;
+
+    let rows = audit_rows(&app).await;
+    let find = |action: &str, outcome: &str| {
+        rows.iter().any(|r| {
+            r.action == action && r.outcome == outcome && r.record == format!("fund_request:{id}")
+        })
+    };
+    assert!(find("request.create", "ok"));
+    assert!(find("request.read", "ok"));
+    assert!(find("request.deny", "ok"));
+    assert!(
+        find("request.read", "refused"),
+        "a refused read is audited too"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| !r.actor.is_empty() || r.action.starts_with("sign_in")));
+
+    let mut res = app.db.query("SELECT * FROM audit_event").await.unwrap();
+    let all: Vec<serde_json::Value> = res.take(0).unwrap();
+    let text = serde_json::to_string(&all).unwrap();
+    for canary in ["Canary", "Zebulon", "7731", "denial", "haven-demo-password"] {
+        assert!(!text.contains(canary), "audit carries content: {canary}");
+    }
+
+    let n = app::audit::store::verify(&app.db).await.unwrap().unwrap();
+    assert_eq!(n, rows.len());
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_append_only_and_tampering_is_caught() {
+    let app = spawn().await;
+    for user in ["officer", "supervisor", "socialworker", "chief"] {
+        app.sign_in(user).await;
+    }
+    assert_eq!(app::audit::store::verify(&app.db).await.unwrap(), Ok(4));
+    let res = app
+        .db
+        .query("UPDATE audit_event:2 SET outcome = 'refused'")
+        .await
+        .and_then(|r| r.check());
+    assert!(res.is_err(), "updates are refused");
+
+    // Someone with the database's root key removes the guard and edits event 2.
+    app.db
+        .query("REMOVE EVENT audit_append_only ON audit_event; UPDATE audit_event:2 SET outcome = 'refused';")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        app::audit::store::verify(&app.db).await.unwrap(),
+        Err(Broken::Hash { seq: 2 })
+    );
+    // Deleting the last event is caught by the head.
+    app.db
+        .query("UPDATE audit_event:2 SET outcome = 'ok'; DELETE audit_event:4;")
+        .await
+        .unwrap();
+    assert_eq!(
+        app::audit::store::verify(&app.db).await.unwrap(),
+        Err(Broken::Head {
+            head_seq: 4,
+            last_seq: 3
+        })
+    );
+}
+
+#[test]
+fn the_command_line_creates_users_unlocks_and_verifies_the_audit_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("haven.db").display());
+    let haven = |args: &[&str], password: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_haven"));
+        cmd.args(args)
+            .env("HAVEN_DB_URL", &url)
+            .env_remove("HAVEN_NEW_PASSWORD");
+        if let Some(p) = password {
+            cmd.env("HAVEN_NEW_PASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    let weak = haven(
+        &[
+            "create-user",
+            "--username",
+            "ada",
+            "--name",
+            "Ada Park",
+            "--role",
+            "administrator",
+        ],
+        Some("passwordpassword"),
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("common or breached"));
+    let ok = haven(
+        &[
+            "create-user",
+            "--username",
+            "ada",
+            "--name",
+            "Ada Park",
+            "--role",
+            "administrator",
+        ],
+        Some("a long and unusual phrase"),
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let missing = haven(&["unlock", "--username", "nobody"], None);
+    assert!(!missing.status.success());
+    let unlock = haven(&["unlock", "--username", "ada"], None);
+    assert!(unlock.status.success());
+    let verify = haven(&["audit-verify"], None);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&verify.stdout).trim(),
+        "audit chain intact: 2 events"
+    );
+}
