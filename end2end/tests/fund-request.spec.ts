@@ -10,7 +10,15 @@ test.describe.configure({ mode: 'serial' });
 test('an officer on a phone files a request and sees it in My requests', async ({ browser }) => {
   const ctx = await device(browser, 'phone');
   const page = await ctx.newPage();
+  // The Content-Security-Policy allows nothing inline but Leptos' nonce'd scripts: any violation fails.
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
   await signIn(page, 'officer');
+  const formPage = await page.request.get('/requests/new');
+  expect(formPage.headers()['content-security-policy']).toContain("script-src 'self' 'nonce-");
+  expect(formPage.headers()['cache-control']).toBe('no-store');
   await openNewRequest(page);
 
   // Inline errors come from the Rust rules in the browser: no request leaves the page while typing.
@@ -55,6 +63,7 @@ test('an officer on a phone files a request and sees it in My requests', async (
   await expect(card).toHaveCount(1);
   await expect(card).toContainText('$20.00');
   await expect(card).toContainText('Submitted — awaiting supervisor');
+  expect(violations).toEqual([]);
   await ctx.close();
 });
 
