@@ -88,6 +88,82 @@ impl CurrentUser {
 pub mod policy {
     use super::{CurrentUser, Role};
 
+    /// Who may call a server function at all (function level). Record level (whose request) and
+    /// state level (which step now) are decided inside the function by [`can_view_request`] and the
+    /// fund's state machine.
+    #[derive(Clone, Copy)]
+    pub enum Access {
+        /// Anyone, signed in or not (sign-in itself; "who am I").
+        Public,
+        /// Any signed-in person; the function narrows by record.
+        SignedIn,
+        /// Signed-in people for whom the rule holds.
+        Rule(fn(&CurrentUser) -> bool),
+    }
+
+    impl Access {
+        pub fn allows(self, user: Option<&CurrentUser>) -> bool {
+            match (self, user) {
+                (Access::Public, _) => true,
+                (_, None) => false,
+                (Access::SignedIn, Some(_)) => true,
+                (Access::Rule(rule), Some(u)) => rule(u),
+            }
+        }
+    }
+
+    fn can_see_queue(user: &CurrentUser) -> bool {
+        !queue_statuses(user).is_empty()
+    }
+
+    fn keeps_the_fund(user: &CurrentUser) -> bool {
+        user.has(Role::SocialWorker)
+    }
+
+    /// Every server function, by endpoint. A function missing here is refused to everybody by
+    /// [`require`], and the policy-matrix test fails until it is listed.
+    pub const FUNCTIONS: &[(&str, Access)] = &[
+        ("/api/sign_in", Access::Public),
+        ("/api/whoami", Access::Public),
+        // Idempotent: a stale page signing out an already-ended session still clears its cookie.
+        ("/api/sign_out", Access::Public),
+        ("/api/department_settings", Access::SignedIn),
+        ("/api/submit_request", Access::Rule(can_file_request)),
+        ("/api/my_requests", Access::SignedIn),
+        ("/api/request_queue", Access::Rule(can_see_queue)),
+        ("/api/get_request", Access::SignedIn),
+        ("/api/take_step", Access::SignedIn),
+        ("/api/fund_overview", Access::Rule(can_view_fund)),
+        ("/api/fund_move", Access::Rule(keeps_the_fund)),
+        ("/api/count_cash", Access::Rule(can_count)),
+        ("/api/monthly_report", Access::Rule(can_report)),
+        ("/api/submit_monthly_report", Access::Rule(keeps_the_fund)),
+    ];
+
+    /// The access rule of an endpoint, if it has one.
+    pub fn access(endpoint: &str) -> Option<Access> {
+        FUNCTIONS
+            .iter()
+            .find(|(e, _)| *e == endpoint)
+            .map(|(_, a)| *a)
+    }
+
+    /// May this person call this endpoint? Unknown endpoints: no.
+    pub fn allows(endpoint: &str, user: Option<&CurrentUser>) -> bool {
+        access(endpoint).is_some_and(|a| a.allows(user))
+    }
+
+    /// The server functions' gate: the signed-in person, if the endpoint lets them in.
+    #[cfg(feature = "ssr")]
+    pub fn require(endpoint: &str) -> Result<CurrentUser, crate::error::AppError> {
+        let user = crate::auth::server::require_user()?;
+        if allows(endpoint, Some(&user)) {
+            Ok(user)
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
     /// Filing the Appendix A form: any sworn or unit member who meets residents.
     pub fn can_file_request(user: &CurrentUser) -> bool {
         user.has(Role::Officer) || user.has(Role::Supervisor) || user.has(Role::SocialWorker)

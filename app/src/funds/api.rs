@@ -16,10 +16,7 @@ use crate::error::AppError;
 pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
-        if !crate::auth::policy::can_file_request(&user) {
-            return Err(AppError::Forbidden);
-        }
+        let user = crate::auth::policy::require("/api/submit_request")?;
         let draft = super::domain::RequestDraft::from_json(&draft).map_err(AppError::invalid)?;
         let settings = crate::settings::store::load(&state.db).await?;
         let today = chrono::Utc::now().date_naive();
@@ -43,7 +40,7 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
 pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
     let result = async {
         let state = crate::db::state()?;
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/my_requests")?;
         super::store::filed_by(&state.db, &user.id).await
     }
     .await;
@@ -56,11 +53,8 @@ pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
 pub async fn request_queue() -> Result<Vec<RequestSummary>, AppError> {
     let result = async {
         let state = crate::db::state()?;
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/request_queue")?;
         let statuses = crate::auth::policy::queue_statuses(&user);
-        if statuses.is_empty() {
-            return Err(AppError::Forbidden);
-        }
         super::store::queue(&state.db, &statuses).await
     }
     .await;
@@ -73,7 +67,7 @@ pub async fn request_queue() -> Result<Vec<RequestSummary>, AppError> {
 pub async fn get_request(id: String) -> Result<RequestView, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/get_request")?;
         let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
         super::fund_store::request_view(&state.db, &uid.to_string(), &user)
             .await?
@@ -97,7 +91,7 @@ pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> 
     let step_kind = step.kind();
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/take_step")?;
         let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
         let settings = crate::settings::store::load(&state.db).await?;
         let device = crate::auth::server::device();
@@ -127,7 +121,7 @@ pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> 
 pub async fn get_fund_overview() -> Result<FundOverview, AppError> {
     let result = async {
         let state = crate::db::state()?;
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/fund_overview")?;
         let settings = crate::settings::store::load(&state.db).await?;
         super::fund_store::overview(&state.db, &user, &settings).await
     }
@@ -174,7 +168,7 @@ pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
     };
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/fund_move")?;
         let m = match movement {
             MovementInput::Open { amount } => Movement::Open {
                 amount: amount_field("amount", &amount)?,
@@ -226,7 +220,7 @@ pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
 pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
+        let user = crate::auth::policy::require("/api/count_cash")?;
         let t = counted.trim();
         let counted = if t == "0" || t == "0.00" {
             rust_decimal::Decimal::ZERO
@@ -251,10 +245,8 @@ pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, A
 pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
-        if !crate::auth::policy::can_report(&user) {
-            return Err(AppError::Forbidden);
-        }
+        crate::auth::policy::require("/api/monthly_report")?;
+
         super::fund_store::monthly_report(&state.db, &month).await
     }
     .await;
@@ -276,10 +268,8 @@ pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError
 pub async fn submit_monthly_report(month: String) -> Result<MonthlyReport, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
-        let user = crate::auth::server::require_user()?;
-        if !user.has(crate::auth::Role::SocialWorker) {
-            return Err(AppError::Forbidden);
-        }
+        let user = crate::auth::policy::require("/api/submit_monthly_report")?;
+
         super::fund_store::submit_report(&state.db, &user, &month).await
     }
     .await;

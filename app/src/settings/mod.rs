@@ -44,9 +44,13 @@ impl Default for DepartmentSettings {
 /// The signed-in person's department settings (the form needs the cap and the ceiling).
 #[leptos::server(endpoint = "department_settings", prefix = "/api")]
 pub async fn get_department_settings() -> Result<DepartmentSettings, AppError> {
-    let state = crate::db::state()?;
-    crate::auth::server::require_user()?;
-    store::load(&state.db).await
+    let result = async {
+        let state = crate::db::state()?;
+        crate::auth::policy::require("/api/department_settings")?;
+        store::load(&state.db).await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
 }
 
 #[cfg(test)]

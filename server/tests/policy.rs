@@ -1,0 +1,229 @@
+//! The need-to-know matrix: every role × every server function (found from the live registry, so a new
+//! function without a policy entry and a sample call fails here) × records filed by someone else,
+//! compared with the policy table in `app::auth::policy`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::auth::policy::{self, Access};
+use app::auth::{CurrentUser, Role};
+use common::*;
+use http::StatusCode;
+use serde_json::{json, Value};
+
+enum Call {
+    Form(String),
+    Json(Value),
+}
+
+/// A well-formed call of each endpoint. An endpoint without one fails the test.
+fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
+    Some(match endpoint {
+        "/api/sign_in" => Call::Form(format!(
+            "username=officer&password={}",
+            app::auth::server::DEMO_PASSWORD
+        )),
+        "/api/whoami"
+        | "/api/sign_out"
+        | "/api/department_settings"
+        | "/api/my_requests"
+        | "/api/request_queue"
+        | "/api/fund_overview" => Call::Form(String::new()),
+        "/api/submit_request" => Call::Json(json!({ "draft": draft("5") })),
+        "/api/get_request" => Call::Form(format!("id={other_request}")),
+        "/api/take_step" => {
+            Call::Json(json!({ "id": other_request, "step": { "action": "approve" } }))
+        }
+        "/api/fund_move" => Call::Json(
+            json!({ "movement": { "kind": "replenish", "amount": "1", "reference": "matrix" } }),
+        ),
+        // The witness is somebody else than the caller (counting alone is refused).
+        "/api/count_cash" => Call::Form(format!(
+            "counted=0&witness={}",
+            if caller == "chief" {
+                "supervisor"
+            } else {
+                "chief"
+            }
+        )),
+        "/api/monthly_report" => Call::Form("month=2026-12".into()),
+        "/api/submit_monthly_report" => Call::Form("month=1999-01".into()),
+        _ => return None,
+    })
+}
+
+async fn call(app: &TestApp, endpoint: &str, cookie: Option<&str>, c: &Call) -> Answer {
+    match c {
+        Call::Form(body) => app.send(form(endpoint, cookie, body)).await,
+        Call::Json(body) => app.send(json_post(endpoint, cookie, body.clone())).await,
+    }
+}
+
+#[tokio::test]
+async fn every_role_and_every_server_function_follow_the_policy_table() {
+    let app = spawn().await;
+    app::auth::server::create_person(
+        &app.db,
+        "designee",
+        "Lt. Designee",
+        app::auth::server::DEMO_PASSWORD,
+        &[Role::ChiefDesignee],
+    )
+    .await
+    .unwrap();
+    let people: Vec<(&str, Role)> = vec![
+        ("officer", Role::Officer),
+        ("supervisor", Role::Supervisor),
+        ("chief", Role::Chief),
+        ("designee", Role::ChiefDesignee),
+        ("socialworker", Role::SocialWorker),
+        ("lieutenant", Role::Lieutenant),
+        ("deputychief", Role::DeputyChief),
+        ("admin", Role::Administrator),
+    ];
+    assert_eq!(people.len(), Role::ALL.len(), "every role is in the matrix");
+
+    let sw = app.sign_in("socialworker").await;
+    let opened = app
+        .fund_move(&sw, json!({ "kind": "open", "amount": "100" }))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK);
+    // A request filed by someone else than every person above.
+    let kim = app.sign_in("officer2").await;
+    let other = app.file(&kim, "Matrix Resident", "10").await;
+    let kim_id = {
+        let mut r = app
+            .db
+            .query("SELECT VALUE record::id(id) FROM person WHERE username = 'officer2'")
+            .await
+            .unwrap();
+        let ids: Vec<String> = r.take(0).unwrap();
+        ids[0].clone()
+    };
+
+    let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    registered.sort();
+    registered.dedup();
+    assert!(registered.len() >= policy::FUNCTIONS.len());
+    for path in &registered {
+        assert!(
+            policy::access(path).is_some(),
+            "{path} has no entry in policy::FUNCTIONS"
+        );
+        assert!(
+            sample(path, &other, "").is_some(),
+            "{path} has no sample call in this test"
+        );
+    }
+
+    // Without a session: only the public functions answer.
+    for path in &registered {
+        let a = call(&app, path, None, &sample(path, &other, "").unwrap()).await;
+        if matches!(policy::access(path), Some(Access::Public)) {
+            assert!(
+                a.status != StatusCode::UNAUTHORIZED && a.status != StatusCode::FORBIDDEN,
+                "{path}: {}",
+                a.status
+            );
+        } else {
+            assert_eq!(
+                a.status,
+                StatusCode::UNAUTHORIZED,
+                "{path} without a session"
+            );
+        }
+    }
+
+    for (username, role) in &people {
+        let mut r = app
+            .db
+            .query("SELECT VALUE record::id(id) FROM person WHERE username = $u")
+            .bind(("u", username.to_string()))
+            .await
+            .unwrap();
+        let ids: Vec<String> = r.take(0).unwrap();
+        let user = CurrentUser {
+            id: ids[0].clone(),
+            username: username.to_string(),
+            display_name: String::new(),
+            roles: vec![*role],
+        };
+        for path in &registered {
+            // sign_out ends the session it is called with: give it its own.
+            let cookie = app.sign_in(username).await;
+            let a = call(
+                &app,
+                path,
+                Some(&cookie),
+                &sample(path, &other, username).unwrap(),
+            )
+            .await;
+            let allowed = policy::allows(path, Some(&user));
+            match path.as_str() {
+                // Record level: someone else's request is visible only to those who may see it.
+                "/api/get_request" => {
+                    let expected = if policy::can_view_request(&user, &kim_id) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::NOT_FOUND
+                    };
+                    assert_eq!(a.status, expected, "{username} reads another's request");
+                    if expected == StatusCode::NOT_FOUND {
+                        assert!(!a.body.to_string().contains("Matrix Resident"));
+                    }
+                }
+                // State level: only a supervisor may approve a submitted request (not their own).
+                "/api/take_step" => {
+                    if *role == Role::Supervisor {
+                        assert_eq!(
+                            a.status,
+                            StatusCode::OK,
+                            "the supervisor approves: {}",
+                            a.body
+                        );
+                    } else {
+                        assert!(
+                            [
+                                StatusCode::FORBIDDEN,
+                                StatusCode::NOT_FOUND,
+                                StatusCode::CONFLICT
+                            ]
+                            .contains(&a.status),
+                            "{username} approving: {} {}",
+                            a.status,
+                            a.body
+                        );
+                    }
+                }
+                _ if allowed => assert!(
+                    a.status != StatusCode::UNAUTHORIZED && a.status != StatusCode::FORBIDDEN,
+                    "{username} ({role:?}) should reach {path}: {} {}",
+                    a.status,
+                    a.body
+                ),
+                _ => assert_eq!(
+                    a.status,
+                    StatusCode::FORBIDDEN,
+                    "{username} ({role:?}) must not reach {path}: {}",
+                    a.body
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_policy_table_fails_closed() {
+    let nobody = CurrentUser {
+        id: "x".into(),
+        username: "x".into(),
+        display_name: "x".into(),
+        roles: vec![],
+    };
+    assert!(!policy::allows("/api/not_a_function", Some(&nobody)));
+    assert!(!policy::allows("/api/fund_overview", Some(&nobody)));
+    assert!(!policy::allows("/api/my_requests", None));
+    assert!(policy::allows("/api/sign_in", None));
+}
