@@ -322,31 +322,18 @@ async fn a_hundred_concurrent_disbursals_of_one_request_disburse_once() {
     let id = app.file(&officer, "Eve Gold", "20").await;
     app.step(&sgt, &id, json!({ "action": "approve" })).await;
 
-    let mut tasks = Vec::new();
-    for _ in 0..100 {
-        let router = app.router.clone();
-        let req = json_post(
-            "/api/take_step",
-            Some(&sw),
-            json!({ "id": id, "step": signed() }),
-        );
-        tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
-            let res = router.oneshot(req).await.unwrap();
-            let status = res.status();
-            let body = http_body_util::BodyExt::collect(res.into_body())
-                .await
-                .unwrap()
-                .to_bytes();
-            (
-                status,
-                serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+    let requests = (0..100)
+        .map(|_| {
+            json_post(
+                "/api/take_step",
+                Some(&sw),
+                json!({ "id": id, "step": signed() }),
             )
-        }));
-    }
+        })
+        .collect();
+    let answers = app.concurrently(requests).await;
     let mut ok = 0;
-    for t in tasks {
-        let (status, body) = t.await.unwrap();
+    for (status, body) in answers {
         if status == StatusCode::OK {
             ok += 1;
         } else {
@@ -382,37 +369,17 @@ async fn fifty_concurrent_25_dollar_requests_on_a_75_dollar_fund_never_overdraw(
         ids.push(app.file(&officer, &format!("Person {i}"), "25").await);
     }
     let run = |who: String, step: Value| {
-        let ids = ids.clone();
-        let router = app.router.clone();
-        async move {
-            let mut tasks = Vec::new();
-            for id in ids {
-                let req = json_post(
+        let requests = ids
+            .iter()
+            .map(|id| {
+                json_post(
                     "/api/take_step",
                     Some(&who),
                     json!({ "id": id, "step": step.clone() }),
-                );
-                let router = router.clone();
-                tasks.push(tokio::spawn(async move {
-                    use tower::ServiceExt;
-                    let res = router.oneshot(req).await.unwrap();
-                    let status = res.status();
-                    let body = http_body_util::BodyExt::collect(res.into_body())
-                        .await
-                        .unwrap()
-                        .to_bytes();
-                    (
-                        status,
-                        serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
-                    )
-                }));
-            }
-            let mut out = Vec::new();
-            for t in tasks {
-                out.push(t.await.unwrap());
-            }
-            out
-        }
+                )
+            })
+            .collect();
+        app.concurrently(requests)
     };
     let approvals = run(sgt.clone(), json!({ "action": "approve" })).await;
     let approved = approvals

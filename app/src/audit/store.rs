@@ -129,6 +129,18 @@ pub async fn record(db: &Db, action: &str, record: &str, outcome: Outcome) {
     let _ = append(db, &origin(), action, record, outcome).await;
 }
 
+/// End a server function: audit `action` on `record` with the result's outcome, and answer with the
+/// error's HTTP status when it failed.
+pub async fn finish<T>(
+    db: &Db,
+    action: &str,
+    record: &str,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    self::record(db, action, record, outcome_of(&result)).await;
+    result.inspect_err(crate::error::set_status)
+}
+
 /// The outcome of a server function's result, for the audit.
 pub fn outcome_of<T>(r: &Result<T, AppError>) -> Outcome {
     match r {

@@ -25,14 +25,13 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
         super::store::insert(&state.db, &valid, &user.id, &device).await
     }
     .await;
-    crate::audit::store::record(
+    crate::audit::store::finish(
         &state.db,
         "request.create",
         &request_record(draft.get("id").and_then(|v| v.as_str()).unwrap_or_default()),
-        crate::audit::store::outcome_of(&result),
+        result,
     )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    .await
 }
 
 /// The signed-in person's own requests, newest first.
@@ -74,14 +73,7 @@ pub async fn get_request(id: String) -> Result<RequestView, AppError> {
             .ok_or(AppError::NotFound)
     }
     .await;
-    crate::audit::store::record(
-        &state.db,
-        "request.read",
-        &request_record(&id),
-        crate::audit::store::outcome_of(&result),
-    )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    crate::audit::store::finish(&state.db, "request.read", &request_record(&id), result).await
 }
 
 /// Take a step on a request (approve, deny, chief approve/deny, withdraw, disburse, file). The server
@@ -106,14 +98,13 @@ pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> 
         .await
     }
     .await;
-    crate::audit::store::record(
+    crate::audit::store::finish(
         &state.db,
         &format!("request.{}", step_kind.code()),
         &request_record(&id),
-        crate::audit::store::outcome_of(&result),
+        result,
     )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    .await
 }
 
 /// The cash box: balance, holds, ledger, counts.
@@ -205,14 +196,7 @@ pub async fn fund_move(movement: MovementInput) -> Result<(), AppError> {
             .map(|_| ())
     }
     .await;
-    crate::audit::store::record(
-        &state.db,
-        movement_action,
-        &String::from("fund:default"),
-        crate::audit::store::outcome_of(&result),
-    )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    crate::audit::store::finish(&state.db, movement_action, "fund:default", result).await
 }
 
 /// Record a physical count of the cash box, with a witness.
@@ -230,14 +214,7 @@ pub async fn count_cash(counted: String, witness: String) -> Result<CountLine, A
         super::fund_store::count_cash(&state.db, &user, counted, &witness).await
     }
     .await;
-    crate::audit::store::record(
-        &state.db,
-        "fund.count",
-        &String::from("fund:default"),
-        crate::audit::store::outcome_of(&result),
-    )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    crate::audit::store::finish(&state.db, "fund.count", "fund:default", result).await
 }
 
 /// The month's fund report (YYYY-MM).
@@ -250,17 +227,13 @@ pub async fn get_monthly_report(month: String) -> Result<MonthlyReport, AppError
         super::fund_store::monthly_report(&state.db, &month).await
     }
     .await;
-    crate::audit::store::record(
+    crate::audit::store::finish(
         &state.db,
         "report.read",
-        &format!(
-            "monthly_report:{}",
-            month.chars().take(7).collect::<String>()
-        ),
-        crate::audit::store::outcome_of(&result),
+        &super::report::month_record(&month),
+        result,
     )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    .await
 }
 
 /// Send the month's report to the Lieutenant (stores a snapshot, once).
@@ -273,15 +246,11 @@ pub async fn submit_monthly_report(month: String) -> Result<MonthlyReport, AppEr
         super::fund_store::submit_report(&state.db, &user, &month).await
     }
     .await;
-    crate::audit::store::record(
+    crate::audit::store::finish(
         &state.db,
         "report.submit",
-        &format!(
-            "monthly_report:{}",
-            month.chars().take(7).collect::<String>()
-        ),
-        crate::audit::store::outcome_of(&result),
+        &super::report::month_record(&month),
+        result,
     )
-    .await;
-    result.inspect_err(crate::error::set_status)
+    .await
 }

@@ -19,18 +19,29 @@ pub struct MonthQuery {
     month: String,
 }
 
+/// The month's report for an export, audited under `action` whatever the outcome.
 async fn report_for(
     state: &AppState,
     user: Option<Extension<CurrentUser>>,
+    headers: &HeaderMap,
+    action: &str,
     month: &str,
 ) -> Result<MonthlyReport, AppError> {
-    let Some(Extension(user)) = user else {
-        return Err(AppError::Unauthenticated);
+    let result = match &user {
+        None => Err(AppError::Unauthenticated),
+        Some(Extension(u)) if !crate::auth::policy::can_report(u) => Err(AppError::Forbidden),
+        Some(_) => fund_store::monthly_report(&state.db, month).await,
     };
-    if !crate::auth::policy::can_report(&user) {
-        return Err(AppError::Forbidden);
-    }
-    fund_store::monthly_report(&state.db, month).await
+    audit(
+        state,
+        user.as_ref(),
+        headers,
+        action,
+        &report::month_record(month),
+        result.is_ok(),
+    )
+    .await;
+    result
 }
 
 /// Audit an export or print with its outcome.
@@ -51,13 +62,6 @@ async fn audit(
     let _ = crate::audit::store::append(&state.db, &origin, action, record, outcome).await;
 }
 
-fn month_record(month: &str) -> String {
-    format!(
-        "monthly_report:{}",
-        month.chars().take(7).collect::<String>()
-    )
-}
-
 /// `GET /api/reports/monthly.csv?month=YYYY-MM`
 pub async fn monthly_csv(
     State(state): State<AppState>,
@@ -65,16 +69,7 @@ pub async fn monthly_csv(
     headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let result = report_for(&state, user.clone(), &q.month).await;
-    audit(
-        &state,
-        user.as_ref(),
-        &headers,
-        "report.export_csv",
-        &month_record(&q.month),
-        result.is_ok(),
-    )
-    .await;
+    let result = report_for(&state, user, &headers, "report.export_csv", &q.month).await;
     match result {
         Ok(r) => (
             [
@@ -187,16 +182,7 @@ pub async fn monthly_pdf(
     headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let result = report_for(&state, user.clone(), &q.month).await;
-    audit(
-        &state,
-        user.as_ref(),
-        &headers,
-        "report.export_pdf",
-        &month_record(&q.month),
-        result.is_ok(),
-    )
-    .await;
+    let result = report_for(&state, user, &headers, "report.export_pdf", &q.month).await;
     let r = match result {
         Ok(r) => r,
         Err(e) => return e.status_response(),

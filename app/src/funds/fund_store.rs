@@ -66,6 +66,20 @@ const FACTS: &str = "SELECT status, amount_requested, needs_chief_approval, \
      record::id(filed_by) AS filed_by, approvers, held FROM type::record('fund_request', $id)";
 const FUND: &str = "SELECT cash, held, opened, disbursed_since_count FROM fund:default";
 
+/// Inside a transaction: the request's facts and the fund, or `None` when the request is gone.
+async fn read_facts(
+    tx: &surrealdb::method::Transaction<surrealdb::engine::any::Any>,
+    id: &str,
+) -> Result<Option<(FactsRow, FundRow)>, surrealdb::Error> {
+    let mut res = tx
+        .query(format!("{FACTS}; {FUND};"))
+        .bind(("id", id.to_string()))
+        .await?;
+    let facts = res.take::<Vec<FactsRow>>(0)?.into_iter().next();
+    let fund = res.take::<Vec<FundRow>>(1)?.into_iter().next();
+    Ok(facts.zip(fund))
+}
+
 /// A domain refusal travels through the retry loop as data, not as a database error.
 type Attempt<T> = Result<Result<T, AppError>, surrealdb::Error>;
 
@@ -91,13 +105,7 @@ pub async fn apply_step(
 ) -> Result<StepOutcome, AppError> {
     let result: Attempt<StepOutcome> = with_retry(|| async {
         let tx = db.clone().begin().await?;
-        let mut res = tx
-            .query(format!("{FACTS}; {FUND};"))
-            .bind(("id", id.to_string()))
-            .await?;
-        let facts: Option<FactsRow> = res.take::<Vec<FactsRow>>(0)?.into_iter().next();
-        let fund: Option<FundRow> = res.take::<Vec<FundRow>>(1)?.into_iter().next();
-        let (Some(facts), Some(fund)) = (facts, fund) else {
+        let Some((facts, fund)) = read_facts(&tx, id).await? else {
             tx.cancel().await?;
             return Ok(Err(AppError::NotFound));
         };
@@ -325,13 +333,7 @@ pub async fn expire_stale(db: &Db, settings: &DepartmentSettings) -> Result<usiz
         let id = row.id;
         let result: Attempt<bool> = with_retry(|| async {
             let tx = db.clone().begin().await?;
-            let mut res = tx
-                .query(format!("{FACTS}; {FUND};"))
-                .bind(("id", id.clone()))
-                .await?;
-            let facts: Option<FactsRow> = res.take::<Vec<FactsRow>>(0)?.into_iter().next();
-            let fund: Option<FundRow> = res.take::<Vec<FundRow>>(1)?.into_iter().next();
-            let (Some(facts), Some(fund)) = (facts, fund) else {
+            let Some((facts, fund)) = read_facts(&tx, &id).await? else {
                 tx.cancel().await?;
                 return Ok(Ok(false));
             };

@@ -39,6 +39,14 @@ pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     ))
 }
 
+/// The audit's name for a month's report (`monthly_report:YYYY-MM`; at most 7 characters of input).
+pub fn month_record(month: &str) -> String {
+    format!(
+        "monthly_report:{}",
+        month.chars().take(7).collect::<String>()
+    )
+}
+
 fn person_key(d: &Disbursal) -> String {
     let norm = |s: &str| {
         s.split_whitespace()

@@ -148,6 +148,27 @@ impl TestApp {
             .to_string()
     }
 
+    /// Send all the requests at once, each on its own task; answers in the same order.
+    pub async fn concurrently(&self, requests: Vec<Request<Body>>) -> Vec<(StatusCode, Value)> {
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|req| {
+                let router = self.router.clone();
+                tokio::spawn(async move {
+                    let res = router.oneshot(req).await.expect("oneshot");
+                    let status = res.status();
+                    let body = res.into_body().collect().await.expect("body").to_bytes();
+                    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            out.push(t.await.expect("join"));
+        }
+        out
+    }
+
     pub async fn count_requests(&self) -> i64 {
         let mut res = self
             .db
