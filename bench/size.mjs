@@ -19,7 +19,7 @@ await waitUp();
 const login = await fetch(`${base}/api/sign_in`, {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: 'username=officer&password=haven-demo-password',
+  body: 'username=officer&password=haven-demo-password&acknowledge=yes',
   redirect: 'manual',
 });
 const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];

@@ -6,12 +6,28 @@ use leptos::prelude::*;
 use super::CurrentUser;
 use crate::error::AppError;
 
+/// Sign in. The system-use notice must be acknowledged (`acknowledge`), once per session.
 #[server(endpoint = "sign_in", prefix = "/api")]
-pub async fn sign_in(username: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    username: String,
+    password: String,
+    acknowledge: Option<String>,
+) -> Result<(), AppError> {
     use super::server::{authenticate, create_session, session_cookie};
     use crate::audit::store::{append, origin, Outcome};
     let result = async {
         let state = crate::db::state()?;
+        if acknowledge
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .is_empty()
+        {
+            return Err(AppError::invalid(vec![crate::error::FieldError::new(
+                "acknowledge",
+                crate::error::ErrorCode::Required,
+            )]));
+        }
         match authenticate(&state.db, &username, &password).await? {
             Ok(user) => {
                 let token = create_session(&state.db, &user.id).await?;

@@ -15,11 +15,16 @@ pub fn LoginPage() -> impl IntoView {
         <main id="main" class="login">
             <h1>"Haven"</h1>
             <p class="subtitle">"Social Service Unit"</p>
-            <p class="notice system-use">
+            <p class="notice system-use" id="system-use">
                 "This is a restricted police information system. Use is monitored and audited; "
                 "unauthorized use is prohibited."
             </p>
             <ActionForm action=sign_in attr:class="form" attr:aria-label="Sign in">
+                <label class="check">
+                    <input type="checkbox" name="acknowledge" value="yes" required
+                        aria-describedby="system-use"/>
+                    " I have read this notice"
+                </label>
                 <div class="field">
                     <label for="username">"Username"</label>
                     <input id="username" name="username" type="text" autocomplete="username"
@@ -30,8 +35,13 @@ pub fn LoginPage() -> impl IntoView {
                     <input id="password" name="password" type="password"
                         autocomplete="current-password" required/>
                 </div>
-                {move || error().map(|e| view! {
-                    <p class="notice error" role="alert">{e.message()}</p>
+                {move || error().map(|e| {
+                    let text = if e.field_errors().iter().any(|f| f.field == "acknowledge") {
+                        "Acknowledge the system-use notice to sign in.".to_string()
+                    } else {
+                        e.message()
+                    };
+                    view! { <p class="notice error" role="alert">{text}</p> }
                 })}
                 <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
                     "Sign in"

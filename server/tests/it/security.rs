@@ -1,11 +1,8 @@
 //! Sign-in lockout, the password rule, and the hash-chained audit trail, through the server against a
 //! real embedded SurrealDB; and the `haven` command line on its own database.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use app::audit::Broken;
-use common::*;
 use http::StatusCode;
 use serde_json::json;
 use surrealdb::types::SurrealValue;
@@ -14,7 +11,7 @@ async fn sign_in_with(app: &TestApp, username: &str, password: &str) -> Answer {
     app.send(form(
         "/api/sign_in",
         None,
-        &format!("username={username}&password={password}"),
+        &format!("username={username}&password={password}&acknowledge=yes"),
     ))
     .await
 }

@@ -1,11 +1,8 @@
 //! Server functions through the real router, against a real embedded SurrealDB (surrealkv in a fresh
 //! temporary folder per test), without a socket.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
-use common::*;
 use http::{header, Request, StatusCode};
 use serde_json::json;
 use tower::ServiceExt;
@@ -251,20 +248,38 @@ async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
         .send(form(
             "/api/sign_in",
             None,
-            "username=officer&password=not-the-password-at-all",
+            "username=officer&password=not-the-password-at-all&acknowledge=yes",
         ))
         .await;
     let unknown = app
         .send(form(
             "/api/sign_in",
             None,
-            "username=nobody&password=not-the-password-at-all",
+            "username=nobody&password=not-the-password-at-all&acknowledge=yes",
         ))
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
     assert!(wrong.headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_system_use_notice_acknowledged() {
+    let app = spawn().await;
+    let a = app
+        .send(form(
+            "/api/sign_in",
+            None,
+            &format!(
+                "username=officer&password={}",
+                app::auth::server::DEMO_PASSWORD
+            ),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.body["fields"][0]["field"], "acknowledge");
+    assert!(a.headers.get(header::SET_COOKIE).is_none());
 }
 
 #[tokio::test]

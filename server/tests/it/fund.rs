@@ -1,10 +1,7 @@
 //! The Emergency Money Fund end to end through the server: the request's life, separation of duties,
 //! the cash box ledger under concurrency, and the monthly report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use http::StatusCode;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};

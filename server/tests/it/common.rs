@@ -1,6 +1,5 @@
 //! Test helpers: a Haven router over a fresh embedded SurrealDB (surrealkv in a temporary folder),
 //! with the demo accounts, driven without a socket.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use app::auth::server::{seed_demo, DEMO_PASSWORD};
 use app::db::{connect, migrations, AppState, DbConfig};
@@ -71,7 +70,7 @@ impl TestApp {
             .send(form(
                 "/api/sign_in",
                 None,
-                &format!("username={username}&password={DEMO_PASSWORD}"),
+                &format!("username={username}&password={DEMO_PASSWORD}&acknowledge=yes"),
             ))
             .await;
         assert!(

@@ -1,13 +1,10 @@
 //! The need-to-know matrix: every role × every server function (found from the live registry, so a new
 //! function without a policy entry and a sample call fails here) × records filed by someone else,
 //! compared with the policy table in `app::auth::policy`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use app::auth::policy::{self, Access};
 use app::auth::{CurrentUser, Role};
-use common::*;
 use http::StatusCode;
 use serde_json::{json, Value};
 
@@ -20,7 +17,7 @@ enum Call {
 fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
     Some(match endpoint {
         "/api/sign_in" => Call::Form(format!(
-            "username=officer&password={}",
+            "username=officer&password={}&acknowledge=yes",
             app::auth::server::DEMO_PASSWORD
         )),
         "/api/whoami"

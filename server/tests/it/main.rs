@@ -1,0 +1,11 @@
+//! Integration tests: the real router over a real embedded SurrealDB (surrealkv in a fresh temporary
+//! folder per test), driven without a socket. One test binary for all of them: each binary links
+//! SurrealDB, so one link instead of several saves minutes and gigabytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+mod common;
+
+mod api;
+mod fund;
+mod policy;
+mod security;
