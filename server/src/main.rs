@@ -74,6 +74,11 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// End every session of a person at once (a lost phone, a departure).
+    EndSessions {
+        #[arg(long)]
+        username: String,
+    },
     /// Check the audit chain; names the first broken link and exits 1 if there is one.
     AuditVerify,
 }
@@ -203,6 +208,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             audit_cli(&db, "person.unlock", &username).await;
             println!("unlocked {username}");
+            Ok(())
+        }
+        Command::EndSessions { username } => {
+            let ended = app::auth::server::end_all_sessions(&db, &username)
+                .await
+                .map_err(|e| e.message())?
+                .ok_or_else(|| format!("no account named {username:?}"))?;
+            audit_cli(&db, "person.end_sessions", &username).await;
+            println!("ended {ended} session(s) of {username}");
             Ok(())
         }
         Command::AuditVerify => match app::audit::store::verify(&db).await {

@@ -166,6 +166,27 @@ async fn record_failure(db: &Db, person: &str) -> Result<bool, AppError> {
     result.map_err(|e| db_error("record failed sign-in", e))
 }
 
+/// End every session of a person at once (administrator: a lost phone, a departure). `None` when
+/// there is no such person; otherwise how many sessions ended.
+pub async fn end_all_sessions(db: &Db, username: &str) -> Result<Option<usize>, AppError> {
+    let mut res = db
+        .query("SELECT VALUE record::id(id) FROM person WHERE username = $u")
+        .bind(("u", username.trim().to_lowercase()))
+        .await
+        .map_err(|e| db_error("end sessions", e))?;
+    let ids: Vec<String> = res.take(0).map_err(|e| db_error("end sessions", e))?;
+    let Some(id) = ids.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut res = db
+        .query("DELETE session WHERE person = type::record('person', $id) RETURN BEFORE")
+        .bind(("id", id))
+        .await
+        .map_err(|e| db_error("end sessions", e))?;
+    let ended: Vec<serde_json::Value> = res.take(0).map_err(|e| db_error("end sessions", e))?;
+    Ok(Some(ended.len()))
+}
+
 /// Release a locked account (administrator). Returns false when there is no such person.
 pub async fn unlock(db: &Db, username: &str) -> Result<bool, AppError> {
     let mut res = db

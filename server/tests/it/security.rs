@@ -259,3 +259,35 @@ fn the_command_line_creates_users_unlocks_and_verifies_the_audit_chain() {
         "audit chain intact: 2 events"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_ends_every_session_of_a_person_at_once() {
+    let app = spawn().await;
+    let phone = app.sign_in("officer").await;
+    let laptop = app.sign_in("officer").await;
+    let other = app.sign_in("officer2").await;
+    assert_eq!(
+        app.call("/api/my_requests", &phone, "").await.status,
+        StatusCode::OK
+    );
+    let ended = app::auth::server::end_all_sessions(&app.db, "Officer")
+        .await
+        .unwrap();
+    assert_eq!(ended, Some(2));
+    for cookie in [&phone, &laptop] {
+        assert_eq!(
+            app.call("/api/my_requests", cookie, "").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.call("/api/my_requests", &other, "").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app::auth::server::end_all_sessions(&app.db, "nobody")
+            .await
+            .unwrap(),
+        None
+    );
+}
