@@ -18,6 +18,8 @@ pub struct SiteConfig {
     /// The folder holding `pkg/` (the WASM, its JS glue and the CSS), built by `scripts/build`.
     pub site_root: String,
     pub addr: SocketAddr,
+    /// Sign-in attempts allowed per client address per minute.
+    pub sign_ins_per_minute: u32,
 }
 
 /// The whole HTTP application: pages, server functions under `/api`, static files, and the session
@@ -61,6 +63,10 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn_with_state(state, session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app::auth::ratelimit::SignInLimiter::new(site.sign_ins_per_minute),
+            app::auth::ratelimit::limit_sign_in,
+        ))
         .with_state(options)
 }
 
@@ -72,9 +78,12 @@ pub async fn serve(app: Router, addr: SocketAddr) -> std::io::Result<()> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -54,6 +54,10 @@ enum Command {
         /// Send the session cookie without `Secure` (only for plain http on a non-localhost name).
         #[arg(long, env = "HAVEN_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// Sign-in attempts allowed per client address per minute (a station behind one NAT address
+        /// shares it).
+        #[arg(long, env = "HAVEN_SIGN_INS_PER_MINUTE", default_value_t = 60)]
+        sign_ins_per_minute: u32,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -232,6 +236,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             site_root,
             demo,
             insecure_cookies,
+            sign_ins_per_minute,
         } => {
             if demo {
                 seed_demo(&db)
@@ -248,7 +253,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 db,
                 secure_cookies: !insecure_cookies,
             };
-            let app = router(state, &SiteConfig { site_root, addr });
+            let app = router(
+                state,
+                &SiteConfig {
+                    site_root,
+                    addr,
+                    sign_ins_per_minute,
+                },
+            );
             println!("Haven is listening on http://{addr}");
             serve(app, addr).await.map_err(|e| e.to_string())
         }

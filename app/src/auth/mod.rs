@@ -8,6 +8,8 @@ pub mod api;
 pub mod lockout;
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod ratelimit;
+#[cfg(feature = "ssr")]
 pub mod server;
 pub mod views;
 

@@ -18,6 +18,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with_limit(10_000).await
+}
+
+/// A test app whose sign-in limit per address and minute is `sign_ins_per_minute`.
+pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = DbConfig {
         url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
@@ -36,6 +41,7 @@ pub async fn spawn() -> TestApp {
     let site = SiteConfig {
         site_root: dir.path().join("site").display().to_string(),
         addr: "127.0.0.1:3000".parse().expect("addr"),
+        sign_ins_per_minute,
     };
     TestApp {
         router: router(state, &site),

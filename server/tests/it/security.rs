@@ -291,3 +291,19 @@ async fn an_administrator_ends_every_session_of_a_person_at_once() {
         None
     );
 }
+
+#[tokio::test]
+async fn sign_in_attempts_are_rate_limited_per_address() {
+    let app = spawn_with_limit(3).await;
+    for _ in 0..3 {
+        let a = sign_in_with(&app, "nobody", "not-the-password-at-all").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = sign_in_with(&app, "officer", app::auth::server::DEMO_PASSWORD).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        limited.headers.get(http::header::RETRY_AFTER).unwrap(),
+        "60"
+    );
+    assert!(limited.headers.get(http::header::SET_COOKIE).is_none());
+}
