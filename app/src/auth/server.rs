@@ -321,8 +321,12 @@ fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/login" | "/api/sign_in" | "/healthz" | "/favicon.ico" | "/robots.txt"
-    ) || path.starts_with("/pkg/")
-        || path.starts_with("/assets/")
+    ) || is_static(path)
+}
+
+/// The built bundle (WASM, JS, CSS) and assets: public, cacheable, and never worth a session lookup.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/assets/")
 }
 
 /// A state-changing request whose Origin is another site is refused (CSRF), whatever the cookie.
@@ -359,7 +363,11 @@ pub async fn session_layer(
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
     let path = req.uri().path().to_string();
-    let user = match session_token(req.headers()) {
+    // Static files need no session: no database read for each of them.
+    let token = (!is_static(&path))
+        .then(|| session_token(req.headers()))
+        .flatten();
+    let user = match token {
         Some(token) => match resolve_session(&state.db, &token).await {
             Ok(user) => user,
             Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response(),
@@ -377,7 +385,7 @@ pub async fn session_layer(
         next.run(req).await
     };
     let headers = res.headers_mut();
-    if !path.starts_with("/pkg/") && !path.starts_with("/assets/") {
+    if !is_static(&path) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     headers.insert(

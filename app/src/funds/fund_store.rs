@@ -265,14 +265,15 @@ pub async fn request_view(
         .next();
     let events: Vec<EventRow> = res.take(1).map_err(|e| db_error("request view", e))?;
     let Some(row) = row else { return Ok(None) };
-    let facts = RequestFacts {
-        status: RequestStatus::from_code(&row.status).unwrap_or(RequestStatus::Submitted),
+    let facts = FactsRow {
+        status: row.status.clone(),
         amount_requested: row.amount_requested,
         needs_chief_approval: row.needs_chief_approval,
         filed_by: row.filed_by.clone(),
         approvers: row.approvers.clone(),
         held: row.held,
-    };
+    }
+    .facts();
     let mut timeline = vec![TimelineEntry {
         action: "filed".into(),
         label: "Filed".into(),

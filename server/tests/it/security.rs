@@ -213,32 +213,19 @@ fn the_command_line_creates_users_unlocks_and_verifies_the_audit_chain() {
         }
         cmd.output().unwrap()
     };
-    let weak = haven(
-        &[
-            "create-user",
-            "--username",
-            "ada",
-            "--name",
-            "Ada Park",
-            "--role",
-            "administrator",
-        ],
-        Some("passwordpassword"),
-    );
+    const CREATE_ADA: &[&str] = &[
+        "create-user",
+        "--username",
+        "ada",
+        "--name",
+        "Ada Park",
+        "--role",
+        "administrator",
+    ];
+    let weak = haven(CREATE_ADA, Some("passwordpassword"));
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("common or breached"));
-    let ok = haven(
-        &[
-            "create-user",
-            "--username",
-            "ada",
-            "--name",
-            "Ada Park",
-            "--role",
-            "administrator",
-        ],
-        Some("a long and unusual phrase"),
-    );
+    let ok = haven(CREATE_ADA, Some("a long and unusual phrase"));
     assert!(
         ok.status.success(),
         "{}",
