@@ -6,6 +6,10 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.HAVEN_E2E_PORT ?? 3100);
 const bin = process.env.HAVEN_BIN ?? '../target/debug/haven';
 const siteRoot = process.env.HAVEN_SITE_ROOT ?? '../target/site';
+// Passkeys are bound to a host name (not an IP address): the tests open Haven at localhost.
+const publicUrl = `http://localhost:${port}`;
+// Where the helpers keep each demo person's virtual passkey for the run (see tests/helpers.ts).
+process.env.HAVEN_E2E_CREDENTIALS ??= `/tmp/haven-e2e-credentials-${process.pid}.json`;
 
 export default defineConfig({
   testDir: './tests',
@@ -16,7 +20,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: publicUrl,
     browserName: 'chromium',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -35,7 +39,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${bin} serve --demo --site-root ${siteRoot} --addr 127.0.0.1:${port}`,
+    command: `${bin} serve --demo --site-root ${siteRoot} --addr 127.0.0.1:${port} --public-url ${publicUrl}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -40,6 +40,15 @@ ensure_build_tools() {
   fi
 }
 
+# webauthn-rs (passkeys) links the system OpenSSL: its headers and pkg-config.
+ensure_native_deps() {
+  if ! pkg-config --exists openssl 2>/dev/null; then
+    log "installing Debian's libssl-dev and pkg-config (for passkeys)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config >/dev/null
+  fi
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     log "installing Debian's chromium (for the end-to-end tests)"
@@ -77,6 +86,7 @@ build_site() {
 
 # The server (debug by default: a release build with SurrealDB takes over an hour cold on 2 cores).
 build_server() {
+  ensure_native_deps
   local profile="${HAVEN_PROFILE:-debug}"
   log "building the server ($profile)"
   if [ "$profile" = release ]; then

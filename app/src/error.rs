@@ -31,6 +31,12 @@ pub enum ErrorCode {
     PasswordCommon,
     PasswordRepetitive,
     PasswordContainsUsername,
+    /// A second-factor code that is wrong or was already used.
+    WrongCode,
+    /// A passkey answer that did not verify (or was replayed).
+    PasskeyRefused,
+    /// The enrolment expired or was never started.
+    StartAgain,
 }
 
 impl ErrorCode {
@@ -63,6 +69,11 @@ impl ErrorCode {
             ErrorCode::PasswordContainsUsername => {
                 crate::auth::password::Problem::ContainsUsername.message()
             }
+            ErrorCode::WrongCode => {
+                "That code is wrong or was already used. Enter the code the app shows now.".into()
+            }
+            ErrorCode::PasskeyRefused => "The passkey could not be verified. Try again.".into(),
+            ErrorCode::StartAgain => "This set-up expired. Start again.".into(),
         }
     }
 }
@@ -120,6 +131,10 @@ pub enum AppError {
     Refused {
         refusal: crate::funds::lifecycle::TransitionError,
     },
+    /// This action (disbursing cash, exporting, disclosing) needs the person to confirm it is them
+    /// again: their last proof of presence is too old.
+    #[error("step-up re-authentication required")]
+    StepUpRequired,
     /// A fault on the server; its cause is in the server log, not here.
     #[error("server error")]
     Internal,
@@ -137,7 +152,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid { .. } => 422,
-            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Unauthenticated | AppError::BadCredentials | AppError::StepUpRequired => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
@@ -162,6 +177,7 @@ impl AppError {
                     .into()
             }
             AppError::Refused { refusal } => refusal.message(),
+            AppError::StepUpRequired => "Confirm it's you to continue.".into(),
             AppError::Internal => "Something went wrong on the server. Please try again.".into(),
             AppError::Transport { .. } => {
                 "Haven could not be reached. Nothing you typed was lost; try again.".into()

@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <ui::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage/>
                 <Route path=path!("/login") view=auth::views::LoginPage/>
+                <Route path=path!("/mfa") view=auth::mfa_views::MfaPage/>
                 <Route path=path!("/requests/new") view=funds::views::NewRequestPage/>
                 <Route path=path!("/requests/mine") view=funds::views::MyRequestsPage/>
                 <Route path=path!("/requests/queue") view=funds::views::QueuePage/>

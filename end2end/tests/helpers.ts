@@ -1,21 +1,92 @@
-import { Browser, BrowserContext, Page, expect } from '@playwright/test';
+import { Browser, BrowserContext, CDPSession, Page, expect } from '@playwright/test';
+import * as fs from 'fs';
 
 export const PASSWORD = 'haven-demo-password';
 
 /** A phone (390×844, touch) or a tablet (820×1180, touch) context. */
 export async function device(browser: Browser, kind: 'phone' | 'tablet'): Promise<BrowserContext> {
   const viewport = kind === 'phone' ? { width: 390, height: 844 } : { width: 820, height: 1180 };
-  return browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  return browser.newContext({ viewport, isMobile: true, hasTou/**
+ * Each demo person's passkey, as Chromium's virtual authenticator exported it after their last
+ * sign-in (private key and signature counter included). Kept in a file for the run, so a restarted
+ * test worker still has them; `playwright.config.ts` names it.
+ */
+function credentialFile(): string {
+  return process.env.HAVEN_E2E_CREDENTIALS ?? '/tmp/haven-e2e-credentials.json';
 }
 
-export async function signIn(page: Page, username: string): Promise<void> {
+function credentials(): Record<string, any> {
+  try {
+    return JSON.parse(fs.readFileSync(credentialFile(), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+export interface Authenticator {
+  cdp: CDPSession;
+  authenticatorId: string;
+}
+
+/** A platform authenticator with user verification (fingerprint, screen lock) for this page. */
+export async function virtualAuthenticator(page: Page): Promise<Authenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** Keep the person's passkey (with its new signature counter) for their next sign-in. */
+export async function saveCredential(auth: Authenticator, username: string): Promise<void> {
+  const { credentials: list } = await auth.cdp.send('WebAuthn.getCredentials', {
+    authenticatorId: auth.authenticatorId,
+  });
+  expect(list.length).toBeGreaterThan(0);
+  const all = credentials();
+  all[username] = list[0];
+  fs.writeFileSync(credentialFile(), JSON.stringify(all), { mode: 0o600 });
+}
+
+export async function signInWithPassword(page: Page, username: string): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('I have read this notice').check();
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/mfa$/);
+}
+
+/**
+ * The whole sign-in: password, then the second factor with a passkey in Chromium's virtual
+ * authenticator — enrolled at the person's first sign-in of the run, used afterwards.
+ */
+export async function signIn(page: Page, username: string): Promise<Authenticator> {
+  const auth = await virtualAuthenticator(page);
+  const known = credentials()[username];
+  if (known) {
+    await auth.cdp.send('WebAuthn.addCredential', {
+      authenticatorId: auth.authenticatorId,
+      credential: known,
+    });
+  }
+  await signInWithPassword(page, username);
+  await page.getByRole('button', { name: known ? 'Use my passkey' : 'Add a passkey' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await saveCredential(auth, username);
+  return auth;
+}
+
+ { name: 'Home' })).toBeVisible();
 }
 
 /** The form is live (hydrated) once the browser has filled in today's date. */

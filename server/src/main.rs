@@ -58,6 +58,10 @@ enum Command {
         /// shares it).
         #[arg(long, env = "HAVEN_SIGN_INS_PER_MINUTE", default_value_t = 60)]
         sign_ins_per_minute: u32,
+        /// The address people open Haven at. Passkeys are bound to its host name: it must not
+        /// change once people have enrolled. `http://` only for localhost.
+        #[arg(long, env = "HAVEN_PUBLIC_URL", default_value = "http://localhost:3000")]
+        public_url: String,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -80,6 +84,12 @@ enum Command {
     },
     /// End every session of a person at once (a lost phone, a departure).
     EndSessions {
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove every passkey and authenticator app of a person (a lost phone): they enrol again at
+    /// their next sign-in. Their sessions end.
+    ResetFactors {
         #[arg(long)]
         username: String,
     },
@@ -223,6 +233,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("ended {ended} session(s) of {username}");
             Ok(())
         }
+        Command::ResetFactors { username } => {
+            let found = app::auth::second_factor::reset(&db, &username)
+                .await
+                .map_err(|e| e.message())?;
+            if !found {
+                return Err(format!("no account named {username:?}"));
+            }
+            audit_cli(&db, "person.reset_factors", &username).await;
+            println!("removed the second factors of {username}; they enrol again at sign-in");
+            Ok(())
+        }
         Command::AuditVerify => match app::audit::store::verify(&db).await {
             Ok(Ok(n)) => {
                 println!("audit chain intact: {n} events");
@@ -237,12 +258,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             insecure_cookies,
             sign_ins_per_minute,
+            public_url,
         } => {
+            let webauthn = app::auth::second_factor::relying_party(&public_url)?;
             if demo {
                 seed_demo(&db)
                     .await
                     .map_err(|e| format!("demo accounts: {}", e.message()))?;
-                println!("\nDemo accounts (password for all: {DEMO_PASSWORD}):");
+                println!(
+                    "\nDemo accounts (password for all: {DEMO_PASSWORD}; at the first sign-in each \
+                     sets up a passkey or an authenticator app):"
+                );
                 for (username, name, role) in DEMO_ACCOUNTS {
                     println!("  {username:<14} {name:<24} {}", role.label());
                 }
@@ -252,6 +278,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = AppState {
                 db,
                 secure_cookies: !insecure_cookies,
+                webauthn,
             };
             let app = router(
                 state,
@@ -261,7 +288,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     sign_ins_per_minute,
                 },
             );
-            println!("Haven is listening on http://{addr}");
+            println!("Haven is listening on http://{addr} (open {public_url})");
             serve(app, addr).await.map_err(|e| e.to_string())
         }
     }

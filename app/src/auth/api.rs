@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::CurrentUser;
 use crate::error::AppError;
 
-/// Sign in. The system-use notice must be acknowledged (`acknowledge`), once per session.
+/// Sign in, first step: the password. The system-use notice must be acknowledged (`acknowledge`),
+/// once per session. The session it starts is pending until the second factor (`/mfa`).
 #[server(endpoint = "sign_in", prefix = "/api")]
 pub async fn sign_in(
     username: String,
@@ -37,7 +38,7 @@ pub async fn sign_in(
                 let _ = append(
                     &state.db,
                     &o,
-                    "sign_in",
+                    "sign_in.password",
                     &format!("person:{}", user.id),
                     Outcome::Ok,
                 )
@@ -51,7 +52,7 @@ pub async fn sign_in(
                     super::server::SignInFailure::Locked => "sign_in.locked",
                     super::server::SignInFailure::Inactive => "sign_in.inactive",
                     super::server::SignInFailure::UnknownUser => "sign_in.unknown_user",
-                    super::server::SignInFailure::WrongPassword => "sign_in",
+                    super::server::SignInFailure::WrongPassword => "sign_in.password",
                 };
                 let record = person.map(|p| format!("person:{p}")).unwrap_or_default();
                 let _ = append(&state.db, &o, action, &record, Outcome::Refused).await;
@@ -66,7 +67,8 @@ pub async fn sign_in(
             if let Ok(v) = http::HeaderValue::from_str(&session_cookie(&token, secure)) {
                 res.append_header(http::header::SET_COOKIE, v);
             }
-            leptos_axum::redirect("/");
+            // The password is half of it: the second factor comes next.
+            leptos_axum::redirect("/mfa");
             Ok(())
         }
         Err(e) => {

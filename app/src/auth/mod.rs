@@ -6,11 +6,19 @@ use serde::{Deserialize, Serialize};
 
 pub mod api;
 pub mod lockout;
+pub mod mfa;
+pub mod mfa_views;
+#[cfg(feature = "hydrate")]
+pub mod passkey_js;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod ratelimit;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod totp;
 pub mod views;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,6 +107,9 @@ pub mod policy {
         Public,
         /// Any signed-in person; the function narrows by record.
         SignedIn,
+        /// A session half-way through sign-in (password checked, second factor not yet) or a
+        /// signed-in one: the second-factor functions. They check the session themselves.
+        Session,
         /// Signed-in people for whom the rule holds.
         Rule(fn(&CurrentUser) -> bool),
     }
@@ -108,7 +119,7 @@ pub mod policy {
             match (self, user) {
                 (Access::Public, _) => true,
                 (_, None) => false,
-                (Access::SignedIn, Some(_)) => true,
+                (Access::SignedIn | Access::Session, Some(_)) => true,
                 (Access::Rule(rule), Some(u)) => rule(u),
             }
         }
@@ -129,6 +140,14 @@ pub mod policy {
         ("/api/whoami", Access::Public),
         // Idempotent: a stale page signing out an already-ended session still clears its cookie.
         ("/api/sign_out", Access::Public),
+        ("/api/mfa_status", Access::Session),
+        ("/api/passkey_register_begin", Access::Session),
+        ("/api/passkey_register_finish", Access::Session),
+        ("/api/passkey_sign_in_begin", Access::Session),
+        ("/api/passkey_sign_in_finish", Access::Session),
+        ("/api/totp_enrol_begin", Access::Session),
+        ("/api/totp_enrol_finish", Access::Session),
+        ("/api/totp_sign_in", Access::Session),
         ("/api/department_settings", Access::SignedIn),
         ("/api/submit_request", Access::Rule(can_file_request)),
         ("/api/my_requests", Access::SignedIn),

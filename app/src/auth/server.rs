@@ -15,6 +15,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use surrealdb::types::SurrealValue;
 
+use super::second_factor::SessionInfo;
 use super::{CurrentUser, Role};
 use crate::db::{db_error, AppState, Db};
 use crate::error::AppError;
@@ -118,10 +119,8 @@ pub async fn authenticate(
         record_failure(db, &p.id).await?;
         return Ok(Err((SignInFailure::WrongPassword, Some(p.id))));
     }
-    db.query("UPDATE type::record('person', $id) SET failed_sign_ins = [] RETURN NONE")
-        .bind(("id", p.id.clone()))
-        .await
-        .map_err(|e| db_error("sign in", e))?;
+    // The failure count is cleared only by a complete sign-in (second factor included), or a
+    // password thief could reset it between guesses of the code.
     Ok(Ok(CurrentUser {
         id: p.id,
         username: p.username,
@@ -135,8 +134,9 @@ struct Failures {
     failed_sign_ins: Vec<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Count a failed sign-in; lock the account at the fifth within the window.
-async fn record_failure(db: &Db, person: &str) -> Result<bool, AppError> {
+/// Count a failed sign-in (password or second factor); lock the account at the fifth within the
+/// window. True when the account is locked now.
+pub async fn record_failure(db: &Db, person: &str) -> Result<bool, AppError> {
     let result = crate::db::with_retry(|| async {
         let tx = db.clone().begin().await?;
         let mut res = tx
@@ -187,6 +187,16 @@ pub async fn end_all_sessions(db: &Db, username: &str) -> Result<Option<usize>, 
     Ok(Some(ended.len()))
 }
 
+/// End every session of a person by record key (the lockout ends them at once).
+pub async fn end_sessions_of(db: &Db, person: &str) -> Result<(), AppError> {
+    db.query("DELETE session WHERE person = type::record('person', $id)")
+        .bind(("id", person.to_string()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(|e| db_error("end sessions", e))?;
+    Ok(())
+}
+
 /// Release a locked account (administrator). Returns false when there is no such person.
 pub async fn unlock(db: &Db, username: &str) -> Result<bool, AppError> {
     let mut res = db
@@ -207,14 +217,17 @@ pub fn token_id(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Start a session for the person; returns the cookie token (only its hash is stored).
+/// Start a session for the person after their password; returns the cookie token (only its hash is
+/// stored). The session is pending until the second factor (`second_factor::mark_verified`), and
+/// expires within minutes if that never comes.
 pub async fn create_session(db: &Db, person_id: &str) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let pending = super::second_factor::PENDING_MINUTES;
     db.query(format!(
         "CREATE type::record('session', $sid) CONTENT {{ person: type::record('person', $pid), \
-         created_at: time::now(), expires_at: time::now() + {SESSION_HOURS}h, \
+         created_at: time::now(), expires_at: time::now() + {pending}m, \
          last_seen_at: time::now() }}"
     ))
     .bind(("sid", token_id(&token)))
@@ -233,16 +246,24 @@ struct SessionRow {
     roles: Vec<String>,
     active: bool,
     idle_seconds: i64,
+    verified: bool,
+    reauth_age: Option<i64>,
 }
 
-/// The person behind a live session token, refreshing its idle clock.
-pub async fn resolve_session(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+/// The session behind a live token, refreshing its idle clock: always its [`SessionInfo`], and the
+/// signed-in person only once the second factor is verified.
+pub async fn resolve_session(
+    db: &Db,
+    token: &str,
+) -> Result<Option<(SessionInfo, Option<CurrentUser>)>, AppError> {
     let sid = token_id(token);
     let mut res = db
         .query(format!(
             "SELECT record::id(person) AS id, person.username AS username, \
              person.display_name AS display_name, person.roles AS roles, person.active AS active, \
-             duration::secs(time::now() - last_seen_at) AS idle_seconds \
+             duration::secs(time::now() - last_seen_at) AS idle_seconds, \
+             verified_at != NONE AS verified, \
+             IF reauth_at != NONE THEN duration::secs(time::now() - reauth_at) END AS reauth_age \
              FROM type::record('session', $sid) \
              WHERE expires_at > time::now() AND last_seen_at > time::now() - {IDLE_MINUTES}m"
         ))
@@ -260,12 +281,21 @@ pub async fn resolve_session(db: &Db, token: &str) -> Result<Option<CurrentUser>
             .await
             .map_err(|e| db_error("touch session", e))?;
     }
-    Ok(Some(CurrentUser {
+    let info = SessionInfo {
+        sid,
+        person: row.id.clone(),
+        username: row.username.clone(),
+        display_name: row.display_name.clone(),
+        verified: row.verified,
+        reauth_age_seconds: row.reauth_age,
+    };
+    let user = row.verified.then(|| CurrentUser {
         id: row.id,
         username: row.username,
         display_name: row.display_name,
         roles: roles_from(&row.roles),
-    }))
+    });
+    Ok(Some((info, user)))
 }
 
 /// End a session on the server (sign-out).
@@ -367,22 +397,31 @@ pub async fn session_layer(
     let token = (!is_static(&path))
         .then(|| session_token(req.headers()))
         .flatten();
-    let user = match token {
+    let session = match token {
         Some(token) => match resolve_session(&state.db, &token).await {
-            Ok(user) => user,
+            Ok(session) => session,
             Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response(),
         },
         None => None,
     };
-    let signed_in = user.is_some();
-    if let Some(user) = user {
-        req.extensions_mut().insert(user);
+    let pending = session.as_ref().is_some_and(|(s, _)| !s.verified);
+    let signed_in = session.as_ref().is_some_and(|(s, _)| s.verified);
+    if let Some((info, user)) = session {
+        req.extensions_mut().insert(info);
+        if let Some(user) = user {
+            req.extensions_mut().insert(user);
+        }
     }
     let is_page = !path.starts_with("/api/") && !is_public(&path);
-    let mut res = if !signed_in && is_page && req.method() == Method::GET {
-        Redirect::to("/login").into_response()
-    } else {
-        next.run(req).await
+    let redirect = match (is_page && req.method() == Method::GET, signed_in, pending) {
+        (false, _, _) | (true, true, _) => None,
+        // Half-way through sign-in: only the second-factor screen.
+        (true, false, true) => (path != "/mfa").then_some("/mfa"),
+        (true, false, false) => Some("/login"),
+    };
+    let mut res = match redirect {
+        Some(to) => Redirect::to(to).into_response(),
+        None => next.run(req).await,
     };
     let headers = res.headers_mut();
     if !is_static(&path) {

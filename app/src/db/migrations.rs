@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0003_hold_expiry.surql"),
     ),
     (4, "audit", include_str!("migrations/0004_audit.surql")),
+    (
+        5,
+        "second factor",
+        include_str!("migrations/0005_second_factor.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

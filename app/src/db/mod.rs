@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     /// Mark the session cookie `Secure` (default; browsers accept it on http://localhost too).
     pub secure_cookies: bool,
+    /// The WebAuthn relying party (Haven's public origin), for passkeys.
+    pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
 }
 
 /// Where the database is and how to reach it.

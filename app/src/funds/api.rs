@@ -84,6 +84,13 @@ pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> 
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/take_step")?;
+        // Handing over cash needs a fresh proof of presence (step-up), checked here, not only in
+        // the browser.
+        if matches!(step, Step::Disburse { .. })
+            && !crate::auth::second_factor::current_session()?.stepped_up()
+        {
+            return Err(AppError::StepUpRequired);
+        }
         let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
         let settings = crate::settings::store::load(&state.db).await?;
         let device = crate::auth::server::device();

@@ -4,11 +4,12 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use http::{header, HeaderMap};
+use http::{header, HeaderMap, Uri};
 use serde::Deserialize;
 
 use super::views::dollars;
 use super::{fund_store, report, MonthlyReport, RequestView};
+use crate::auth::second_factor::SessionInfo;
 use crate::auth::CurrentUser;
 use crate::db::AppState;
 use crate::error::AppError;
@@ -44,6 +45,20 @@ async fn report_for(
     result
 }
 
+/// Exports and prints carry client records off the system: they need a fresh proof of presence. A
+/// signed-in person whose last one is too old is sent to confirm it is them, then brought back.
+fn step_up(session: Option<&Extension<SessionInfo>>, uri: &Uri) -> Option<Response> {
+    let Extension(s) = session?;
+    if !s.verified || s.stepped_up() {
+        return None;
+    }
+    let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let mut url = webauthn_rs::prelude::Url::parse("http://haven/mfa").ok()?;
+    url.query_pairs_mut().append_pair("next", next);
+    let to = format!("/mfa?{}", url.query().unwrap_or_default());
+    Some(axum::response::Redirect::to(&to).into_response())
+}
+
 /// Audit an export or print with its outcome.
 async fn audit(
     state: &AppState,
@@ -66,9 +81,14 @@ async fn audit(
 pub async fn monthly_csv(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    session: Option<Extension<SessionInfo>>,
+    uri: Uri,
     headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
+    if let Some(confirm) = step_up(session.as_ref(), &uri) {
+        return confirm;
+    }
     let result = report_for(&state, user, &headers, "report.export_csv", &q.month).await;
     match result {
         Ok(r) => (
@@ -179,9 +199,14 @@ fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
 pub async fn monthly_pdf(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    session: Option<Extension<SessionInfo>>,
+    uri: Uri,
     headers: HeaderMap,
     Query(q): Query<MonthQuery>,
 ) -> Response {
+    if let Some(confirm) = step_up(session.as_ref(), &uri) {
+        return confirm;
+    }
     let result = report_for(&state, user, &headers, "report.export_pdf", &q.month).await;
     let r = match result {
         Ok(r) => r,
@@ -296,9 +321,14 @@ pub fn appendix_a_pdf(v: &RequestView, department: &str) -> Vec<u8> {
 pub async fn appendix_a(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
+    session: Option<Extension<SessionInfo>>,
+    uri: Uri,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
+    if let Some(confirm) = step_up(session.as_ref(), &uri) {
+        return confirm;
+    }
     let Some(Extension(person)) = user.clone() else {
         return AppError::Unauthenticated.status_response();
     };

@@ -27,6 +27,8 @@ pub fn ActionPanel(id: String, view: RequestView, on_done: Callback<()>) -> impl
     let refused = RwSignal::new(false);
     let refusal_reason = RwSignal::new(String::new());
     let held = view.held;
+    // The step waiting for the person to confirm it is them (step-up), retried once they have.
+    let step_up = RwSignal::new(None::<Step>);
 
     let send = move |step: Step| {
         if pending.get_untracked() {
@@ -34,8 +36,9 @@ pub fn ActionPanel(id: String, view: RequestView, on_done: Callback<()>) -> impl
         }
         pending.set(true);
         failure.set(None);
+        step_up.set(None);
         leptos::task::spawn_local(async move {
-            match take_step(id.get_value(), step).await {
+            match take_step(id.get_value(), step.clone()).await {
                 Ok(outcome) => {
                     if outcome.below_minimum {
                         notice.set(Some(
@@ -44,6 +47,7 @@ pub fn ActionPanel(id: String, view: RequestView, on_done: Callback<()>) -> impl
                     }
                     on_done.run(());
                 }
+                Err(AppError::StepUpRequired) => step_up.set(Some(step)),
                 Err(e) => failure.set(Some(e)),
             }
             pending.set(false);
@@ -142,6 +146,10 @@ pub fn ActionPanel(id: String, view: RequestView, on_done: Callback<()>) -> impl
                 <button type="button" disabled=move || pending.get() on:click=move |_| send(Step::File)>
                     "File the written request"
                 </button>
+            })}
+            {move || step_up.get().map(|waiting| {
+                let waiting = StoredValue::new(waiting);
+                view! { <crate::auth::mfa_views::StepUp done=move |_| send(waiting.get_value())/> }
             })}
             {move || notice.get().map(|n| view! { <p class="notice warn" role="status">{n}</p> })}
             {move || failure.get().map(|e| view! { <p class="notice error" role="alert">{e.message()}</p> })}

@@ -14,6 +14,9 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: app::db::Db,
+    /// Each person's authenticator app, as the tests hold it: the TOTP secret and the last step
+    /// used (the server accepts each code once).
+    totp: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, i64)>>,
     _dir: tempfile::TempDir,
 }
 
@@ -37,6 +40,8 @@ pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
     let state = AppState {
         db: db.clone(),
         secure_cookies: true,
+        webauthn: app::auth::second_factor::relying_party("http://localhost:3000")
+            .expect("relying party"),
     };
     let site = SiteConfig {
         site_root: dir.path().join("site").display().to_string(),
@@ -46,6 +51,7 @@ pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
     TestApp {
         router: router(state, &site),
         db,
+        totp: Default::default(),
         _dir: dir,
     }
 }
@@ -71,7 +77,16 @@ impl TestApp {
         }
     }
 
+    /// A complete sign-in: password, then the second factor (an authenticator app enrolled at the
+    /// person's first sign-in in this app). Returns the session cookie.
     pub async fn sign_in(&self, username: &str) -> String {
+        let cookie = self.password_only(username).await;
+        self.second_factor(&cookie, username).await;
+        cookie
+    }
+
+    /// The first step only: the session it returns is pending until the second factor.
+    pub async fn password_only(&self, username: &str) -> String {
         let a = self
             .send(form(
                 "/api/sign_in",
@@ -94,6 +109,60 @@ impl TestApp {
         assert!(cookie.contains("SameSite=Strict"), "{cookie}");
         assert!(cookie.contains("Secure"), "{cookie}");
         cookie.split(';').next().expect("cookie pair").to_string()
+    }
+
+    /// Complete a pending session with the person's authenticator app (enrolling it the first time).
+    pub async fn second_factor(&self, cookie: &str, username: &str) {
+        let known = self.totp.lock().expect("totp").get(username).cloned();
+        let (secret, step, answer) = match known {
+            None => {
+                let a = self.call("/api/totp_enrol_begin", cookie, "").await;
+                assert_eq!(a.status, StatusCode::OK, "enrol: {}", a.body);
+                let secret = app::auth::totp::decode_secret(a.body["secret"].as_str().expect("secret"))
+                    .expect("base32");
+                let (code, step) = next_code(&secret, None).await;
+                let a = self
+                    .call("/api/totp_enrol_finish", cookie, &format!("code={code}"))
+                    .await;
+                (secret, step, a)
+            }
+            Some((secret, last)) => {
+                let (code, step) = next_code(&secret, Some(last)).await;
+                let a = self
+                    .call("/api/totp_sign_in", cookie, &format!("code={code}"))
+                    .await;
+                (secret, step, a)
+            }
+        };
+        assert!(
+            answer.status.is_success() || answer.status.is_redirection(),
+            "second factor of {username}: {} {}",
+            answer.status,
+            answer.body
+        );
+        self.totp
+            .lock()
+            .expect("totp")
+            .insert(username.to_string(), (secret, step));
+    }
+
+    /// The person's next unused TOTP code, as their app would show it.
+    pub async fn next_totp(&self, username: &str) -> (String, i64) {
+        let (secret, last) = self
+            .totp
+            .lock()
+            .expect("totp")
+            .get(username)
+            .cloned()
+            .expect("enrolled");
+        next_code(&secret, Some(last)).await
+    }
+
+    /// Record that a code of this step was used outside [`Self::second_factor`].
+    pub fn used_totp(&self, username: &str, step: i64) {
+        if let Some(e) = self.totp.lock().expect("totp").get_mut(username) {
+            e.1 = e.1.max(step);
+        }
     }
 
     pub async fn submit(&self, cookie: &str, draft: Value) -> Answer {
@@ -182,6 +251,25 @@ impl TestApp {
             .expect("count");
         let count: Option<i64> = res.take(0).expect("take");
         count.expect("a count")
+    }
+}
+
+/// A code for a step after `last` that the server accepts now (now or the next step), waiting for
+/// the clock when both were used.
+pub async fn next_code(secret: &[u8], last: Option<i64>) -> (String, i64) {
+    use app::auth::totp::{code_at, step_at, STEP_SECONDS};
+    loop {
+        let now = chrono::Utc::now().timestamp();
+        let t = step_at(now);
+        let step = last.map_or(t, |l| (l + 1).max(t));
+        if step <= t + 1 {
+            return (format!("{:06}", code_at(secret, step)), step);
+        }
+        let wait = (t + 1) * STEP_SECONDS - now;
+        tokio::time::sleep(std::time::Duration::from_millis(
+            u64::try_from(wait).unwrap_or(1) * 1000 + 100,
+        ))
+        .await;
     }
 }
 

@@ -7,5 +7,6 @@ mod common;
 
 mod api;
 mod fund;
+mod mfa;
 mod policy;
 mod security;

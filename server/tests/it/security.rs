@@ -58,13 +58,16 @@ async fn five_failures_lock_the_account_and_the_answer_never_tells() {
     assert!(actions.contains(&"sign_in.locked"));
     assert_eq!(
         rows.iter()
-            .filter(|r| r.action == "sign_in" && r.outcome == "refused")
+            .filter(|r| r.action == "sign_in.password" && r.outcome == "refused")
             .count(),
         5
     );
     assert!(rows
         .iter()
-        .any(|r| r.action == "sign_in" && r.outcome == "ok"));
+        .any(|r| r.action == "sign_in.password" && r.outcome == "ok"));
+    assert!(rows
+        .iter()
+        .any(|r| r.action == "sign_in.totp" && r.outcome == "ok"));
 }
 
 #[tokio::test]
@@ -166,7 +169,8 @@ async fn the_audit_trail_is_append_only_and_tampering_is_caught() {
     for user in ["officer", "supervisor", "socialworker", "chief"] {
         app.sign_in(user).await;
     }
-    assert_eq!(app::audit::store::verify(&app.db).await.unwrap(), Ok(4));
+    // Each first sign-in: the password, the enrolment of the app, the code.
+    assert_eq!(app::audit::store::verify(&app.db).await.unwrap(), Ok(12));
     let res = app
         .db
         .query("UPDATE audit_event:2 SET outcome = 'refused'")
@@ -187,14 +191,14 @@ async fn the_audit_trail_is_append_only_and_tampering_is_caught() {
     );
     // Deleting the last event is caught by the head.
     app.db
-        .query("UPDATE audit_event:2 SET outcome = 'ok'; DELETE audit_event:4;")
+        .query("UPDATE audit_event:2 SET outcome = 'ok'; DELETE audit_event:12;")
         .await
         .unwrap();
     assert_eq!(
         app::audit::store::verify(&app.db).await.unwrap(),
         Err(Broken::Head {
-            head_seq: 4,
-            last_seq: 3
+            head_seq: 12,
+            last_seq: 11
         })
     );
 }

@@ -1,0 +1,83 @@
+import { test, expect } from '@playwright/test';
+import * as crypto from 'crypto';
+import { device, signIn, signInWithPassword } from './helpers';
+
+// The second factor in a real browser: a passkey enrolled at the first sign-in with Chromium's
+// virtual authenticator (user verification on), used at the next sign-in; a captured assertion
+// replayed into another session is refused; the authenticator-app path for people without passkeys.
+
+test('a passkey enrolled at first sign-in signs in again, and a replayed assertion is refused', async ({
+  browser,
+}) => {
+  // First sign-in of the run for this person: the password, then "Add a passkey".
+  const first = await device(browser, 'phone');
+  await signIn(await first.newPage(), 'deputychief');
+  await first.close();
+
+  // Next sign-in, on another device context: "Use my passkey". Capture what the browser sent.
+  const second = await device(browser, 'phone');
+  const page = await second.newPage();
+  let assertion: string | null = null;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/passkey_sign_in_finish')) assertion = r.postData();
+  });
+  await signIn(page, 'deputychief');
+  expect(assertion).not.toBeNull();
+  await second.close();
+
+  // Someone who has the password and that captured assertion: still not signed in.
+  const thief = await device(browser, 'phone');
+  const tpage = await thief.newPage();
+  await signInWithPassword(tpage, 'deputychief');
+  const replay = await tpage.request.post('/api/passkey_sign_in_finish', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    data: assertion!,
+  });
+  expect(replay.status()).toBe(422);
+  expect((await replay.json()).fields[0].code).toBe('passkey_refused');
+  await tpage.goto('/requests/mine');
+  await expect(tpage).toHaveURL(/\/mfa$/);
+  await thief.close();
+});
+
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 with HMAC-SHA1, six digits, 30-second steps: what an authenticator app shows. */
+function totp(secret: Buffer, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+test('without a passkey, an authenticator app is the second factor; a wrong code names the field', async ({
+  browser,
+}) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signInWithPassword(page, 'admin');
+  await expect(page.getByRole('heading', { name: 'Set up your second factor' })).toBeVisible();
+  await page.getByRole('button', { name: 'Use an authenticator app instead' }).click();
+  const secret = base32Decode((await page.locator('#totp-secret').textContent())!.trim());
+  await expect(page.getByRole('img', { name: 'QR code of your authenticator key' })).toBeVisible();
+
+  await page.getByLabel('Code shown by the app').fill('000000');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.locator('#code-error')).toContainText('wrong or was already used');
+
+  const step = Math.floor(Date.now() / 1000 / 30);
+  await page.getByLabel('Code shown by the app').fill(totp(secret, step));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await ctx.close();
+});
