@@ -6,7 +6,10 @@ export const PASSWORD = 'haven-demo-password';
 /** A phone (390×844, touch) or a tablet (820×1180, touch) context. */
 export async function device(browser: Browser, kind: 'phone' | 'tablet'): Promise<BrowserContext> {
   const viewport = kind === 'phone' ? { width: 390, height: 844 } : { width: 820, height: 1180 };
-  return browser.newContext({ viewport, isMobile: true, hasTou/**
+  return browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+}
+
+/**
  * Each demo person's passkey, as Chromium's virtual authenticator exported it after their last
  * sign-in (private key and signature counter included). Kept in a file for the run, so a restarted
  * test worker still has them; `playwright.config.ts` names it.
@@ -84,9 +87,6 @@ export async function signIn(page: Page, username: string): Promise<Authenticato
   await expect(page.getByRole('heading', { name: 'Home' })).toBeVisible();
   await saveCredential(auth, username);
   return auth;
-}
-
- { name: 'Home' })).toBeVisible();
 }
 
 /** The form is live (hydrated) once the browser has filled in today's date. */

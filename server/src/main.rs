@@ -60,7 +60,11 @@ enum Command {
         sign_ins_per_minute: u32,
         /// The address people open Haven at. Passkeys are bound to its host name: it must not
         /// change once people have enrolled. `http://` only for localhost.
-        #[arg(long, env = "HAVEN_PUBLIC_URL", default_value = "http://localhost:3000")]
+        #[arg(
+            long,
+            env = "HAVEN_PUBLIC_URL",
+            default_value = "http://localhost:3000"
+        )]
         public_url: String,
     },
     /// Apply pending migrations and exit.

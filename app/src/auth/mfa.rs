@@ -12,7 +12,7 @@ use crate::error::{ErrorCode, FieldError};
 
 /// What the second-factor screen needs to know.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MfaStatus {
+pub struct FactorStatus {
     pub display_name: String,
     pub passkeys: u32,
     pub totp: bool,
@@ -20,7 +20,7 @@ pub struct MfaStatus {
     pub verified: bool,
 }
 
-impl MfaStatus {
+impl FactorStatus {
     pub fn enrolled(&self) -> bool {
         self.passkeys > 0 || self.totp
     }
@@ -96,22 +96,21 @@ mod server {
     }
 }
 
+/// Answer a failure with its HTTP status.
+#[cfg(feature = "ssr")]
 fn done<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    #[cfg(feature = "ssr")]
-    if let Err(e) = &r {
-        crate::error::set_status(e);
-    }
-    r
+    r.inspect_err(crate::error::set_status)
 }
 
 #[server(endpoint = "mfa_status", prefix = "/api")]
-pub async fn mfa_status() -> Result<MfaStatus, AppError> {
+pub async fn mfa_status() -> Result<FactorStatus, AppError> {
     done(
         async {
             let s = server::session_for("/api/mfa_status")?;
             let state = crate::db::state()?;
-            let (passkeys, totp) = crate::auth::second_factor::factors(&state.db, &s.person).await?;
-            Ok(MfaStatus {
+            let (passkeys, totp) =
+                crate::auth::second_factor::factors(&state.db, &s.person).await?;
+            Ok(FactorStatus {
                 display_name: s.display_name,
                 passkeys,
                 totp,
@@ -130,8 +129,12 @@ pub async fn passkey_register_begin() -> Result<String, AppError> {
             let s = server::session_for("/api/passkey_register_begin")?;
             let state = crate::db::state()?;
             if !crate::auth::second_factor::may_enrol(&state.db, &s).await? {
-                server::audit(&s, "mfa.enrol_passkey", crate::audit::store::Outcome::Refused)
-                    .await;
+                server::audit(
+                    &s,
+                    "mfa.enrol_passkey",
+                    crate::audit::store::Outcome::Refused,
+                )
+                .await;
                 return Err(AppError::Forbidden);
             }
             let options =

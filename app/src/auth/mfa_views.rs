@@ -5,7 +5,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::mfa::{mfa_status, MfaStatus, TotpEnrolFinish, TotpEnrolment, TotpSignIn};
+use super::mfa::{mfa_status, FactorStatus, TotpEnrolFinish, TotpEnrolment, TotpSignIn};
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
 
@@ -24,7 +24,9 @@ pub async fn run_passkey(what: PasskeyUse) -> Result<(), String> {
         let message = factor_message;
         match what {
             PasskeyUse::Enrol => {
-                let options = super::mfa::passkey_register_begin().await.map_err(message)?;
+                let options = super::mfa::passkey_register_begin()
+                    .await
+                    .map_err(message)?;
                 let answer = ceremony(Ceremony::Create, &options).await?;
                 super::mfa::passkey_register_finish(answer, "Passkey".into())
                     .await
@@ -123,7 +125,7 @@ pub fn MfaPage() -> impl IntoView {
 
 /// First sign-in: choose a passkey (preferred) or an authenticator app.
 #[component]
-fn Enrol(status: MfaStatus) -> impl IntoView {
+fn Enrol(status: FactorStatus) -> impl IntoView {
     let next = StoredValue::new(next_path());
     let totp = RwSignal::new(None::<Result<TotpEnrolment, AppError>>);
     let live = RwSignal::new(false);
@@ -157,7 +159,13 @@ fn Enrol(status: MfaStatus) -> impl IntoView {
 #[component]
 fn TotpEnrolForm(enrolment: TotpEnrolment) -> impl IntoView {
     let finish = ServerAction::<TotpEnrolFinish>::new();
-    let error = move || finish.value().get().and_then(|r| r.err()).map(factor_message);
+    let error = move || {
+        finish
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(factor_message)
+    };
     let size = enrolment.qr_size;
     view! {
         <section class="totp-enrol" aria-label="Authenticator app">
@@ -201,7 +209,7 @@ fn CodeField(label: &'static str, #[prop(into)] error: Signal<Option<String>>) -
 
 /// Later sign-ins: use the factor the person has.
 #[component]
-fn Verify(status: MfaStatus) -> impl IntoView {
+fn Verify(status: FactorStatus) -> impl IntoView {
     let next = StoredValue::new(next_path());
     let sign_in = ServerAction::<TotpSignIn>::new();
     // A signed-in session stepping up gets no redirect from the server: go on from here.
@@ -210,7 +218,13 @@ fn Verify(status: MfaStatus) -> impl IntoView {
             go_to(&next.get_value());
         }
     });
-    let error = move || sign_in.value().get().and_then(|r| r.err()).map(factor_message);
+    let error = move || {
+        sign_in
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(factor_message)
+    };
     let title = if status.verified {
         "Confirm it's you"
     } else {
@@ -288,8 +302,16 @@ mod tests {
 
     #[test]
     fn next_is_only_ever_a_path_of_this_site() {
-        assert_eq!(safe_next(Some("/api/reports/monthly.csv?month=2026-12".into())), "/api/reports/monthly.csv?month=2026-12");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil", "javascript:alert(1)"] {
+        assert_eq!(
+            safe_next(Some("/api/reports/monthly.csv?month=2026-12".into())),
+            "/api/reports/monthly.csv?month=2026-12"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

@@ -177,7 +177,12 @@ fn credential_key(pk: &Passkey) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pk.cred_id().as_ref() as &[u8])
 }
 
-pub async fn save_passkey(db: &Db, person: &str, pk: &Passkey, label: &str) -> Result<(), AppError> {
+pub async fn save_passkey(
+    db: &Db,
+    person: &str,
+    pk: &Passkey,
+    label: &str,
+) -> Result<(), AppError> {
     let json = serde_json::to_string(pk).map_err(|_| AppError::Internal)?;
     db.query(
         "CREATE passkey CONTENT { person: type::record('person', $pid), credential_id: $cid, \
@@ -210,7 +215,13 @@ pub async fn touch_passkey(db: &Db, pk: &Passkey) -> Result<(), AppError> {
 
 /// The person's id as WebAuthn's user handle: the UUID of their record key when it is one.
 pub fn user_handle(person: &str) -> Uuid {
-    Uuid::parse_str(person).unwrap_or_else(|_| Uuid::new_v5(&Uuid::NAMESPACE_OID, person.as_bytes()))
+    Uuid::parse_str(person).unwrap_or_else(|_| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(person.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Uuid::from_bytes(bytes)
+    })
 }
 
 /// Start enrolling a passkey.
@@ -360,11 +371,13 @@ pub async fn verify_totp(
         let last = row.and_then(|r| r.totp_last_step);
         match super::totp::verify(&secret, code, now, last) {
             Ok(step) => {
-                tx.query("UPDATE type::record('person', $pid) SET totp_last_step = $step RETURN NONE")
-                    .bind(("pid", person.to_string()))
-                    .bind(("step", step))
-                    .await?
-                    .check()?;
+                tx.query(
+                    "UPDATE type::record('person', $pid) SET totp_last_step = $step RETURN NONE",
+                )
+                .bind(("pid", person.to_string()))
+                .bind(("step", step))
+                .await?
+                .check()?;
                 tx.commit().await?;
                 Ok(Ok(()))
             }

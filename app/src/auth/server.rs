@@ -277,7 +277,7 @@ pub async fn resolve_session(
     // One write a minute at most, not one per request.
     if row.idle_seconds >= 60 {
         db.query("UPDATE type::record('session', $sid) SET last_seen_at = time::now()")
-            .bind(("sid", sid))
+            .bind(("sid", sid.clone()))
             .await
             .map_err(|e| db_error("touch session", e))?;
     }

@@ -156,7 +156,11 @@ mod tests {
             (1234567890, 89005924),
             (2000000000, 69279037),
         ] {
-            assert_eq!(code_at(RFC_SECRET, step_at(time)), eight % 1_000_000, "{time}");
+            assert_eq!(
+                code_at(RFC_SECRET, step_at(time)),
+                eight % 1_000_000,
+                "{time}"
+            );
         }
     }
 
@@ -207,6 +211,9 @@ mod tests {
     fn the_qr_code_has_a_quiet_zone() {
         let (size, d) = qr_svg_path("otpauth://totp/x?secret=ABC").unwrap_or_default();
         assert!(size >= 21 + 8);
-        assert!(d.starts_with("M4,4"), "the finder pattern starts inside the border");
+        assert!(
+            d.starts_with("M4,4"),
+            "the finder pattern starts inside the border"
+        );
     }
 }

@@ -333,7 +333,16 @@ async fn migrations_are_recorded_and_never_reapplied() {
         .await
         .expect("query");
     let versions: Vec<i64> = res.take(0).expect("take");
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    let listed: Vec<i64> = app::db::migrations::MIGRATIONS
+        .iter()
+        .map(|(v, _, _)| *v)
+        .collect();
+    assert_eq!(versions, listed);
+    assert_eq!(
+        versions,
+        (1..=listed.len() as i64).collect::<Vec<_>>(),
+        "numbered without gaps"
+    );
 }
 
 #[tokio::test]

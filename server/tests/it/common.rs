@@ -118,8 +118,9 @@ impl TestApp {
             None => {
                 let a = self.call("/api/totp_enrol_begin", cookie, "").await;
                 assert_eq!(a.status, StatusCode::OK, "enrol: {}", a.body);
-                let secret = app::auth::totp::decode_secret(a.body["secret"].as_str().expect("secret"))
-                    .expect("base32");
+                let secret =
+                    app::auth::totp::decode_secret(a.body["secret"].as_str().expect("secret"))
+                        .expect("base32");
                 let (code, step) = next_code(&secret, None).await;
                 let a = self
                     .call("/api/totp_enrol_finish", cookie, &format!("code={code}"))

@@ -104,7 +104,11 @@ async fn a_totp_code_works_once() {
     let a = app
         .call("/api/totp_sign_in", &first, &format!("code={code}"))
         .await;
-    assert!(a.status.is_success() || a.status.is_redirection(), "{}", a.body);
+    assert!(
+        a.status.is_success() || a.status.is_redirection(),
+        "{}",
+        a.body
+    );
     app.used_totp("supervisor", step);
 
     // The same code, replayed into another password-only session, is refused and audited.
@@ -284,7 +288,10 @@ async fn disbursing_and_exporting_need_a_fresh_confirmation() {
     let csv = format!("/api/reports/monthly.csv?month={month}");
     let export = app.send(get(&csv, &sw)).await;
     assert!(export.status.is_redirection(), "{}", export.status);
-    let to = export.headers[header::LOCATION].to_str().unwrap().to_string();
+    let to = export.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(
         to,
         format!("/mfa?next=%2Fapi%2Freports%2Fmonthly.csv%3Fmonth%3D{month}")
@@ -292,7 +299,10 @@ async fn disbursing_and_exporting_need_a_fresh_confirmation() {
     let appendix = app
         .send(get(&format!("/api/requests/{id}/appendix-a.pdf"), &sgt))
         .await;
-    assert!(appendix.status.is_redirection(), "printing a client's form too");
+    assert!(
+        appendix.status.is_redirection(),
+        "printing a client's form too"
+    );
 
     // The app's code makes it fresh again: the same steps now go through.
     let (code, step) = app.next_totp("socialworker").await;

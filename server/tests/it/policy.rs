@@ -146,7 +146,13 @@ async fn every_role_and_every_server_function_follow_the_policy_table() {
     // Half-way through sign-in (password only): nothing but the second-factor functions.
     let pending = app.password_only("officer").await;
     for path in &registered {
-        let a = call(&app, path, Some(&pending), &sample(path, &other, "").unwrap()).await;
+        let a = call(
+            &app,
+            path,
+            Some(&pending),
+            &sample(path, &other, "").unwrap(),
+        )
+        .await;
         match policy::access(path) {
             Some(Access::Public) | Some(Access::Session) => assert!(
                 a.status != StatusCode::UNAUTHORIZED,
