@@ -18,8 +18,10 @@ pub struct SiteConfig {
     /// The folder holding `pkg/` (the WASM, its JS glue and the CSS), built by `scripts/build`.
     pub site_root: String,
     pub addr: SocketAddr,
-    /// Sign-in attempts allowed per client address per minute.
+    /// Sign-in attempts (password or second factor) allowed per client address per minute.
     pub sign_ins_per_minute: u32,
+    /// Requests without a signed-in session allowed per client address per minute.
+    pub anonymous_per_minute: u32,
 }
 
 /// The whole HTTP application: pages, server functions under `/api`, static files, and the session
@@ -62,11 +64,12 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(axum::middleware::from_fn_with_state(state, session_layer))
+        // Inner: the limits see who the session layer signed in.
         .layer(axum::middleware::from_fn_with_state(
-            app::auth::ratelimit::SignInLimiter::new(site.sign_ins_per_minute),
-            app::auth::ratelimit::limit_sign_in,
+            app::auth::ratelimit::Limits::new(site.sign_ins_per_minute, site.anonymous_per_minute),
+            app::auth::ratelimit::limit_unauthenticated,
         ))
+        .layer(axum::middleware::from_fn_with_state(state, session_layer))
         .with_state(options)
 }
 

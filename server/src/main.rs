@@ -58,6 +58,10 @@ enum Command {
         /// shares it).
         #[arg(long, env = "HAVEN_SIGN_INS_PER_MINUTE", default_value_t = 60)]
         sign_ins_per_minute: u32,
+        /// Requests without a signed-in session (sign-in page, health check…) allowed per client
+        /// address per minute; static files are not counted.
+        #[arg(long, env = "HAVEN_ANONYMOUS_PER_MINUTE", default_value_t = 600)]
+        anonymous_per_minute: u32,
         /// The address people open Haven at. Passkeys are bound to its host name: it must not
         /// change once people have enrolled. `http://` only for localhost.
         #[arg(
@@ -262,6 +266,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             insecure_cookies,
             sign_ins_per_minute,
+            anonymous_per_minute,
             public_url,
         } => {
             let webauthn = app::auth::second_factor::relying_party(&public_url)?;
@@ -290,6 +295,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     site_root,
                     addr,
                     sign_ins_per_minute,
+                    anonymous_per_minute,
                 },
             );
             println!("Haven is listening on http://{addr} (open {public_url})");

@@ -1,6 +1,6 @@
-//! A per-address limit on sign-in attempts (CJIS 5.5.3 alongside the per-account lockout): at most
-//! `per_minute` posts to `/api/sign_in` from one client address in a fixed one-minute window, then
-//! 429 with `Retry-After`. Kept in this process's memory: with several Haven servers each limits on
+//! Per-address limits (CJIS 5.5.3 alongside the per-account lockout): sign-in attempts (password and
+//! second factor) and, more loosely, every request without a signed-in session, each in a fixed
+//! one-minute window per client address; over it, 429 with `Retry-After`. Kept in this process's memory: with several Haven servers each limits on
 //! its own, which only loosens the bound by the number of servers; the lockout is in the database.
 
 use std::collections::HashMap;
@@ -49,27 +49,63 @@ impl SignInLimiter {
     }
 }
 
-/// The axum layer: only sign-in posts are counted.
-pub async fn limit_sign_in(
-    State(limiter): State<SignInLimiter>,
+/// The limits in front of everything a person reaches before being signed in.
+#[derive(Clone)]
+pub struct Limits {
+    /// Password and second-factor attempts per address and minute.
+    pub attempts: SignInLimiter,
+    /// Any other request without a signed-in session (pages, health, the second-factor screen…)
+    /// per address and minute. Static files are not counted.
+    pub anonymous: SignInLimiter,
+}
+
+impl Limits {
+    pub fn new(attempts_per_minute: u32, anonymous_per_minute: u32) -> Self {
+        Self {
+            attempts: SignInLimiter::new(attempts_per_minute),
+            anonymous: SignInLimiter::new(anonymous_per_minute),
+        }
+    }
+}
+
+/// Posts that try a password or a second factor.
+fn is_attempt(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/sign_in"
+            | "/api/totp_sign_in"
+            | "/api/totp_enrol_finish"
+            | "/api/passkey_sign_in_finish"
+            | "/api/passkey_register_finish"
+    )
+}
+
+fn too_many(what: &'static str) -> Response {
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, what).into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    res
+}
+
+/// The axum layer, inside the session layer (it needs to know who is signed in): sign-in attempts
+/// have their own tight budget, and every request without a signed-in session a wider one.
+pub async fn limit_unauthenticated(
+    State(limits): State<Limits>,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.uri().path() == "/api/sign_in" {
-        let addr = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        if !limiter.allow(addr, Instant::now()) {
-            let mut res = (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many sign-in attempts; wait a minute.",
-            )
-                .into_response();
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-            return res;
-        }
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let path = req.uri().path();
+    let now = Instant::now();
+    if is_attempt(path) && !limits.attempts.allow(addr, now) {
+        return too_many("Too many sign-in attempts; wait a minute.");
+    }
+    let signed_in = req.extensions().get::<crate::auth::CurrentUser>().is_some();
+    if !signed_in && !super::server::is_static(path) && !limits.anonymous.allow(addr, now) {
+        return too_many("Too many requests; wait a minute.");
     }
     next.run(req).await
 }

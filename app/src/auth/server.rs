@@ -355,7 +355,7 @@ fn is_public(path: &str) -> bool {
 }
 
 /// The built bundle (WASM, JS, CSS) and assets: public, cacheable, and never worth a session lookup.
-fn is_static(path: &str) -> bool {
+pub fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/") || path.starts_with("/assets/")
 }
 

@@ -26,6 +26,11 @@ pub async fn spawn() -> TestApp {
 
 /// A test app whose sign-in limit per address and minute is `sign_ins_per_minute`.
 pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
+    spawn_with_limits(sign_ins_per_minute, 100_000).await
+}
+
+/// A test app with both per-address limits set.
+pub async fn spawn_with_limits(sign_ins_per_minute: u32, anonymous_per_minute: u32) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = DbConfig {
         url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
@@ -47,6 +52,7 @@ pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
         site_root: dir.path().join("site").display().to_string(),
         addr: "127.0.0.1:3000".parse().expect("addr"),
         sign_ins_per_minute,
+        anonymous_per_minute,
     };
     TestApp {
         router: router(state, &site),

@@ -298,3 +298,44 @@ async fn sign_in_attempts_are_rate_limited_per_address() {
     );
     assert!(limited.headers.get(http::header::SET_COOKIE).is_none());
 }
+
+#[tokio::test]
+async fn every_unauthenticated_endpoint_is_rate_limited_but_signed_in_work_is_not() {
+    let app = spawn_with_limits(1_000, 20).await;
+    // A full sign-in is a few anonymous requests (password, enrolment, code).
+    let officer = app.sign_in("officer").await;
+    for _ in 0..40 {
+        assert_eq!(
+            app.call("/api/my_requests", &officer, "").await.status,
+            StatusCode::OK,
+            "signed-in work is never limited"
+        );
+    }
+    let get = |path: &str| {
+        http::Request::get(path)
+            .header(http::header::HOST, "127.0.0.1:3000")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let mut limited = None;
+    for i in 0..25 {
+        let path = if i % 2 == 0 { "/healthz" } else { "/login" };
+        let a = app.send(get(path)).await;
+        if a.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(a.headers.get(http::header::RETRY_AFTER).unwrap(), "60");
+            limited = Some(i);
+            break;
+        }
+        assert_eq!(a.status, StatusCode::OK, "{path}");
+    }
+    assert!(limited.is_some(), "anonymous requests are limited");
+    // The whoami function, anonymous too, is refused as well now; static files are not counted.
+    assert_eq!(
+        app.send(form("/api/whoami", None, "")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_ne!(
+        app.send(get("/pkg/haven.css")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
