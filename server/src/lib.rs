@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+pub mod tls;
+
 use app::auth::server::session_layer;
 use app::db::AppState;
 use app::{shell, App};
@@ -22,6 +24,9 @@ pub struct SiteConfig {
     pub sign_ins_per_minute: u32,
     /// Requests without a signed-in session allowed per client address per minute.
     pub anonymous_per_minute: u32,
+    /// Send `Strict-Transport-Security` (Haven is reached over https: it terminates TLS itself or
+    /// its public URL is https).
+    pub hsts: bool,
 }
 
 /// The whole HTTP application: pages, server functions under `/api`, static files, and the session
@@ -36,6 +41,7 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
         .build();
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let hsts = site.hsts;
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(
@@ -70,6 +76,17 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
             app::auth::ratelimit::limit_unauthenticated,
         ))
         .layer(axum::middleware::from_fn_with_state(state, session_layer))
+        .layer(axum::middleware::map_response(
+            move |mut res: axum::response::Response| async move {
+                if hsts {
+                    res.headers_mut().insert(
+                        http::header::STRICT_TRANSPORT_SECURITY,
+                        http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                    );
+                }
+                res
+            },
+        ))
         .with_state(options)
 }
 
@@ -89,7 +106,17 @@ pub async fn serve(app: Router, addr: SocketAddr) -> std::io::Result<()> {
     .await
 }
 
-async fn shutdown_signal() {
+/// Serve over TLS (rustls) until Ctrl-C / SIGTERM.
+pub async fn serve_tls(
+    app: Router,
+    addr: SocketAddr,
+    config: std::sync::Arc<rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tls::serve(app, listener, config, shutdown_signal()).await
+}
+
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

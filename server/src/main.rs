@@ -70,6 +70,12 @@ enum Command {
             default_value = "http://localhost:3000"
         )]
         public_url: String,
+        /// Terminate TLS here: the certificate chain (PEM). Needs --tls-key.
+        #[arg(long, env = "HAVEN_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM). The file, never the key, goes on the command line.
+        #[arg(long, env = "HAVEN_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -268,7 +274,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             sign_ins_per_minute,
             anonymous_per_minute,
             public_url,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(cert), Some(key)) => Some(server::tls::config(cert, key)?),
+                _ => None,
+            };
             let webauthn = app::auth::second_factor::relying_party(&public_url)?;
             if demo {
                 seed_demo(&db)
@@ -296,10 +308,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                     addr,
                     sign_ins_per_minute,
                     anonymous_per_minute,
+                    hsts: tls.is_some() || public_url.starts_with("https://"),
                 },
             );
-            println!("Haven is listening on http://{addr} (open {public_url})");
-            serve(app, addr).await.map_err(|e| e.to_string())
+            match tls {
+                Some(config) => {
+                    println!("Haven is listening on https://{addr} (open {public_url})");
+                    server::serve_tls(app, addr, config)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                None => {
+                    println!("Haven is listening on http://{addr} (open {public_url})");
+                    serve(app, addr).await.map_err(|e| e.to_string())
+                }
+            }
         }
     }
 }

@@ -29,8 +29,17 @@ pub async fn spawn_with_limit(sign_ins_per_minute: u32) -> TestApp {
     spawn_with_limits(sign_ins_per_minute, 100_000).await
 }
 
+/// A test app that sends HSTS (as when Haven terminates TLS).
+pub async fn spawn_with_hsts() -> TestApp {
+    build(10_000, 100_000, true).await
+}
+
 /// A test app with both per-address limits set.
 pub async fn spawn_with_limits(sign_ins_per_minute: u32, anonymous_per_minute: u32) -> TestApp {
+    build(sign_ins_per_minute, anonymous_per_minute, false).await
+}
+
+async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = DbConfig {
         url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
@@ -53,6 +62,7 @@ pub async fn spawn_with_limits(sign_ins_per_minute: u32, anonymous_per_minute: u
         addr: "127.0.0.1:3000".parse().expect("addr"),
         sign_ins_per_minute,
         anonymous_per_minute,
+        hsts,
     };
     TestApp {
         router: router(state, &site),

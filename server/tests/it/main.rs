@@ -10,3 +10,4 @@ mod fund;
 mod mfa;
 mod policy;
 mod security;
+mod tls;
