@@ -26,6 +26,7 @@ pub fn HomePage() -> impl IntoView {
                             };
                             let fund = policy::can_view_fund(&user);
                             let report = policy::can_report(&user);
+                            let audit = policy::can_audit(&user);
                             view! {
                                 {user.has(Role::SocialWorker).then(|| view! { <ReplenishTask/> })}
                                 <p class="roles">
@@ -41,12 +42,15 @@ pub fn HomePage() -> impl IntoView {
                                     {report.then(|| view! {
                                         <a class="action" href="/reports/monthly">"Monthly fund report"</a>
                                     })}
+                                    {audit.then(|| view! {
+                                        <a class="action primary" href="/audit">"Audit log"</a>
+                                    })}
                                     {file.then(|| view! {
                                         <a class="action primary" href="/requests/new">"New emergency fund request"</a>
                                         <a class="action" href="/requests/mine">"My requests"</a>
                                     })}
                                 </nav>
-                                {(!file && !review && !fund && !report).then(|| view! {
+                                {(!file && !review && !fund && !report && !audit).then(|| view! {
                                     <p>"Nothing waits for you here yet."</p>
                                 })}
                             }.into_any()

@@ -12,7 +12,6 @@
 //! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
 //! `auth::policy`) are plain Rust with no I/O, so the browser and the server run the same rules.
 
-#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -86,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests/:id") view=funds::views::RequestPage/>
                 <Route path=path!("/fund") view=funds::fund_views::FundPage/>
                 <Route path=path!("/reports/monthly") view=funds::fund_views::ReportPage/>
+                <Route path=path!("/audit") view=audit::views::AuditPage/>
             </Routes>
         </Router>
     }

@@ -197,3 +197,95 @@ pub async fn verify(db: &Db) -> Result<Result<usize, Broken>, AppError> {
         .collect();
     Ok(super::verify(&events, head.map(|h| h.seq).unwrap_or(0)))
 }
+
+#[derive(SurrealValue)]
+struct SearchRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    record: String,
+    outcome: String,
+    device: String,
+    session: String,
+}
+
+#[derive(SurrealValue)]
+struct Username {
+    id: String,
+    username: String,
+}
+
+/// Events matching the filter, newest first, at most `limit` (and whether there were more).
+pub async fn search(
+    db: &Db,
+    f: &super::api::AuditFilter,
+    limit: usize,
+) -> Result<super::api::AuditPage, AppError> {
+    let mut conditions = vec!["true".to_string()];
+    if !f.username.trim().is_empty() {
+        conditions.push(
+            "actor IN (SELECT VALUE record::id(id) FROM person WHERE username = $username)".into(),
+        );
+    }
+    if !f.action.trim().is_empty() {
+        conditions.push("string::starts_with(action, $action)".into());
+    }
+    if !f.record.trim().is_empty() {
+        conditions.push("string::starts_with(record, $record)".into());
+    }
+    if !f.outcome.trim().is_empty() {
+        conditions.push("outcome = $outcome".into());
+    }
+    if !f.from.trim().is_empty() {
+        conditions.push("at >= $from".into());
+    }
+    if !f.to.trim().is_empty() {
+        // Inclusive: everything before the next day.
+        conditions.push("at < $to".into());
+    }
+    let to_next_day = chrono::NaiveDate::parse_from_str(f.to.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let fetch = limit.saturating_add(1).min(1_000_000);
+    let sql = format!(
+        "SELECT seq, at, actor, action, record, outcome, device, session
+         FROM audit_event WHERE {} ORDER BY seq DESC LIMIT {fetch};
+         SELECT record::id(id) AS id, username FROM person;",
+        conditions.join(" AND ")
+    );
+    let mut res = db
+        .query(sql)
+        .bind(("username", f.username.trim().to_lowercase()))
+        .bind(("action", f.action.trim().to_string()))
+        .bind(("record", f.record.trim().to_string()))
+        .bind(("outcome", f.outcome.trim().to_string()))
+        .bind(("from", f.from.trim().to_string()))
+        .bind(("to", to_next_day))
+        .await
+        .map_err(|e| db_error("audit search", e))?;
+    let mut rows: Vec<SearchRow> = res.take(0).map_err(|e| db_error("audit search", e))?;
+    let people: Vec<Username> = res.take(1).map_err(|e| db_error("audit search", e))?;
+    let names: std::collections::HashMap<String, String> =
+        people.into_iter().map(|p| (p.id, p.username)).collect();
+    let truncated = rows.len() > limit;
+    rows.truncate(limit);
+    Ok(super::api::AuditPage {
+        rows: rows
+            .into_iter()
+            .map(|r| super::api::AuditRow {
+                seq: r.seq,
+                at: r.at,
+                username: names.get(&r.actor).cloned().unwrap_or_default(),
+                action: r.action,
+                record: r.record,
+                outcome: r.outcome,
+                device: r.device,
+                session: r.session,
+            })
+            .collect(),
+        truncated,
+    })
+}

@@ -32,10 +32,12 @@ pub enum Role {
     Lieutenant,
     DeputyChief,
     Administrator,
+    /// Reads and exports the audit trail; sees no client content.
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Officer,
         Role::Supervisor,
         Role::Chief,
@@ -44,6 +46,7 @@ impl Role {
         Role::Lieutenant,
         Role::DeputyChief,
         Role::Administrator,
+        Role::Auditor,
     ];
 
     /// The code stored in the database.
@@ -57,6 +60,7 @@ impl Role {
             Role::Lieutenant => "lieutenant",
             Role::DeputyChief => "deputy_chief",
             Role::Administrator => "administrator",
+            Role::Auditor => "auditor",
         }
     }
 
@@ -74,6 +78,7 @@ impl Role {
             Role::Lieutenant => "Lieutenant of Support Services",
             Role::DeputyChief => "Deputy Chief of Support Services",
             Role::Administrator => "Administrator",
+            Role::Auditor => "Auditor",
         }
     }
 }
@@ -159,6 +164,7 @@ pub mod policy {
         ("/api/count_cash", Access::Rule(can_count)),
         ("/api/monthly_report", Access::Rule(can_report)),
         ("/api/submit_monthly_report", Access::Rule(keeps_the_fund)),
+        ("/api/search_audit", Access::Rule(can_audit)),
     ];
 
     /// The access rule of an endpoint, if it has one.
@@ -210,6 +216,11 @@ pub mod policy {
             s.push(RequestStatus::Approved);
         }
         s
+    }
+
+    /// Who reads and exports the audit trail (nobody edits it).
+    pub fn can_audit(user: &CurrentUser) -> bool {
+        user.has(Role::Auditor)
     }
 
     /// Who may count the cash box: anyone who keeps or oversees it.

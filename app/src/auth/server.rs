@@ -483,6 +483,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
     ("lieutenant", "Lt. Chris Brooks", Role::Lieutenant),
     ("deputychief", "Deputy Chief Jo Shaw", Role::DeputyChief),
     ("admin", "Haven Administrator", Role::Administrator),
+    ("auditor", "Internal Auditor Dana Cruz", Role::Auditor),
 ];
 
 /// Create the demo accounts that do not exist yet. Returns how many were created.

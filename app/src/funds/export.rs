@@ -47,7 +47,7 @@ async fn report_for(
 
 /// Exports and prints carry client records off the system: they need a fresh proof of presence. A
 /// signed-in person whose last one is too old is sent to confirm it is them, then brought back.
-fn step_up(session: Option<&Extension<SessionInfo>>, uri: &Uri) -> Option<Response> {
+pub fn step_up(session: Option<&Extension<SessionInfo>>, uri: &Uri) -> Option<Response> {
     let Extension(s) = session?;
     if !s.verified || s.stepped_up() {
         return None;

@@ -6,6 +6,7 @@
 mod common;
 
 mod api;
+mod audit;
 mod fund;
 mod mfa;
 mod policy;

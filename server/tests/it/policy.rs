@@ -48,6 +48,7 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
             }
         )),
         "/api/monthly_report" => Call::Form("month=2026-12".into()),
+        "/api/search_audit" => Call::Json(json!({ "filter": { "action": "sign_in" } })),
         "/api/passkey_register_finish" => Call::Form("credential=%7B%7D&label=x".into()),
         "/api/passkey_sign_in_finish" => Call::Form("credential=%7B%7D".into()),
         // A wrong code (one failure per person: far from the lockout).
@@ -85,6 +86,7 @@ async fn every_role_and_every_server_function_follow_the_policy_table() {
         ("lieutenant", Role::Lieutenant),
         ("deputychief", Role::DeputyChief),
         ("admin", Role::Administrator),
+        ("auditor", Role::Auditor),
     ];
     assert_eq!(people.len(), Role::ALL.len(), "every role is in the matrix");
 
