@@ -110,7 +110,13 @@ pub fn to_csv(rows: &[AuditRow]) -> String {
             r.device.clone(),
             r.session.clone(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out
@@ -199,6 +205,10 @@ mod tests {
         let csv = to_csv(&[row(2, "=HYPERLINK(\"x\")"), row(1, "Chromium")]);
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[1].starts_with("\"1\""));
-        assert!(lines[2].contains("\"'=HYPERLINK(\"\"x\"\")\""), "{}", lines[2]);
+        assert!(
+            lines[2].contains("\"'=HYPERLINK(\"\"x\"\")\""),
+            "{}",
+            lines[2]
+        );
     }
 }

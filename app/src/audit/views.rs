@@ -144,7 +144,10 @@ mod tests {
             to: "2026-12-03".into(),
             ..Default::default()
         };
-        assert_eq!(query_string(&f), "username=officer&action=sign_in&to=2026-12-03");
+        assert_eq!(
+            query_string(&f),
+            "username=officer&action=sign_in&to=2026-12-03"
+        );
         assert_eq!(encode("a b&c"), "a%20b%26c");
     }
 }

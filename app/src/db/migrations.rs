@@ -25,7 +25,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "second factor",
         include_str!("migrations/0005_second_factor.surql"),
     ),
-    (7, "auditor", include_str!("migrations/0007_auditor.surql")),
+    (6, "auditor", include_str!("migrations/0006_auditor.surql")),
 ];
 
 #[derive(SurrealValue)]

@@ -37,9 +37,12 @@ async fn the_auditor_searches_and_exports_the_trail() {
     let a = search(json!({ "action": "sign_in", "outcome": "ok" })).await;
     let rows = a.body["rows"].as_array().unwrap();
     assert!(rows.len() >= 4, "password and code for two people");
-    assert!(rows.windows(2).all(|w| w[0]["seq"].as_i64() > w[1]["seq"].as_i64()));
-    assert!(rows.iter().all(|r| r["outcome"] == "ok"
-        && r["action"].as_str().unwrap().starts_with("sign_in")));
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0]["seq"].as_i64() > w[1]["seq"].as_i64()));
+    assert!(rows
+        .iter()
+        .all(|r| r["outcome"] == "ok" && r["action"].as_str().unwrap().starts_with("sign_in")));
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let a = search(json!({ "from": today, "to": today, "username": "auditor" })).await;
     assert!(!a.body["rows"].as_array().unwrap().is_empty());
@@ -62,7 +65,10 @@ async fn the_auditor_searches_and_exports_the_trail() {
         )
         .await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert_eq!(csv.headers[http::header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.headers[http::header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
     let text = csv.body.as_str().unwrap();
     assert!(text.starts_with("seq,at_utc,username,action,record,outcome,device,session"));
     assert!(text.contains("\"request.create\""), "{text}");
@@ -82,7 +88,13 @@ async fn the_auditor_searches_and_exports_the_trail() {
 #[tokio::test]
 async fn nobody_else_reads_the_trail_and_nothing_edits_it() {
     let app = spawn().await;
-    for user in ["officer", "supervisor", "socialworker", "deputychief", "admin"] {
+    for user in [
+        "officer",
+        "supervisor",
+        "socialworker",
+        "deputychief",
+        "admin",
+    ] {
         let cookie = app.sign_in(user).await;
         let a = app
             .send(json_post(
