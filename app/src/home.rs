@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                             let audit = policy::can_audit(&user);
                             view! {
                                 {user.has(Role::SocialWorker).then(|| view! { <ReplenishTask/> })}
+                                {policy::handles_breaches(&user).then(|| view! { <crate::breach::views::OpenBreaches/> })}
                                 <p class="roles">
                                     {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
                                 </p>
@@ -42,6 +43,9 @@ pub fn HomePage() -> impl IntoView {
                                     {report.then(|| view! {
                                         <a class="action" href="/reports/monthly">"Monthly fund report"</a>
                                     })}
+                                    {policy::handles_breaches(&user).then(|| view! {
+                                        <a class="action" href="/breaches">"Breach reports"</a>
+                                    })}
                                     {audit.then(|| view! {
                                         <a class="action primary" href="/audit">"Audit log"</a>
                                     })}
@@ -53,6 +57,8 @@ pub fn HomePage() -> impl IntoView {
                                 {(!file && !review && !fund && !report && !audit).then(|| view! {
                                     <p>"Nothing waits for you here yet."</p>
                                 })}
+                                <p class="breach-link"><a href="/breach">"Report a breach"</a>
+                                    " — a lost phone, records sent to the wrong person…"</p>
                             }.into_any()
                         }
                         Ok(None) => view! { <ErrorNotice error=crate::error::AppError::Unauthenticated/> }.into_any(),

@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod breach;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
@@ -86,6 +87,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/fund") view=funds::fund_views::FundPage/>
                 <Route path=path!("/reports/monthly") view=funds::fund_views::ReportPage/>
                 <Route path=path!("/audit") view=audit::views::AuditPage/>
+                <Route path=path!("/breach") view=breach::views::ReportBreachPage/>
+                <Route path=path!("/breaches") view=breach::views::BreachesPage/>
+                <Route path=path!("/breaches/:id") view=breach::views::BreachPage/>
             </Routes>
         </Router>
     }

@@ -103,3 +103,31 @@ test('the auditor searches the audit log and downloads it as CSV', async ({ brow
   expect(await csv.text()).toContain('sign_in.passkey');
   await ctx.close();
 });
+
+test('a lost phone is reported in two taps and the Deputy Chief sees whose records could be affected', async ({
+  browser,
+}) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer');
+  await page.getByRole('link', { name: 'Report a breach' }).click(); // tap 1
+  await page.getByRole('button', { name: 'I lost a phone or tablet (or it was stolen)' }).click(); // tap 2
+  const receipt = page.locator('#breach-receipt');
+  await expect(receipt).toContainText('The Deputy Chief of Support Services has been notified');
+  await expect(receipt).toContainText(/[1-9]\d* record\(s\) you worked on/);
+  await ctx.close();
+
+  const dcCtx = await device(browser, 'tablet');
+  const dc = await dcCtx.newPage();
+  await signIn(dc, 'deputychief');
+  await expect(dc.locator('#open-breaches')).toContainText('breach report(s) wait for you');
+  await dc.getByRole('link', { name: 'Open breach reports' }).click();
+  await dc.getByRole('link', { name: 'I lost a phone or tablet (or it was stolen)' }).first().click();
+  const affected = dc.locator('#affected tbody tr');
+  await expect(affected.first()).toBeVisible();
+  // The officer filed for these residents earlier in the run.
+  await expect(dc.locator('#affected')).toContainText('Maria');
+  await dc.getByRole('button', { name: 'Take in hand' }).click();
+  await expect(dc.getByText('Taken in hand.')).toBeVisible();
+  await dcCtx.close();
+});

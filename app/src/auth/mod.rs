@@ -165,6 +165,10 @@ pub mod policy {
         ("/api/monthly_report", Access::Rule(can_report)),
         ("/api/submit_monthly_report", Access::Rule(keeps_the_fund)),
         ("/api/search_audit", Access::Rule(can_audit)),
+        ("/api/report_breach", Access::SignedIn),
+        ("/api/list_breaches", Access::Rule(handles_breaches)),
+        ("/api/get_breach", Access::Rule(handles_breaches)),
+        ("/api/acknowledge_breach", Access::Rule(handles_breaches)),
     ];
 
     /// The access rule of an endpoint, if it has one.
@@ -216,6 +220,12 @@ pub mod policy {
             s.push(RequestStatus::Approved);
         }
         s
+    }
+
+    /// Who receives breach reports and the list of people they could affect (directive 515-S: the
+    /// Deputy Chief of Support Services).
+    pub fn handles_breaches(user: &CurrentUser) -> bool {
+        user.has(Role::DeputyChief)
     }
 
     /// Who reads and exports the audit trail (nobody edits it).

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0005_second_factor.surql"),
     ),
     (6, "auditor", include_str!("migrations/0006_auditor.surql")),
+    (7, "breach", include_str!("migrations/0007_breach.surql")),
 ];
 
 #[derive(SurrealValue)]

@@ -7,6 +7,7 @@ mod common;
 
 mod api;
 mod audit;
+mod breach;
 mod fund;
 mod mfa;
 mod policy;

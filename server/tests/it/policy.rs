@@ -48,6 +48,11 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
             }
         )),
         "/api/monthly_report" => Call::Form("month=2026-12".into()),
+        "/api/report_breach" => Call::Form("kind=other&note=matrix".into()),
+        "/api/list_breaches" => Call::Form(String::new()),
+        "/api/get_breach" | "/api/acknowledge_breach" => {
+            Call::Form(format!("id={}", uuid::Uuid::now_v7()))
+        }
         "/api/search_audit" => Call::Json(json!({ "filter": { "action": "sign_in" } })),
         "/api/passkey_register_finish" => Call::Form("credential=%7B%7D&label=x".into()),
         "/api/passkey_sign_in_finish" => Call::Form("credential=%7B%7D".into()),
