@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as crypto from 'crypto';
-import { device, signIn, signInWithPassword } from './helpers';
+import { device, draft, signIn, signInWithPassword } from './helpers';
 
 // The second factor in a real browser: a passkey enrolled at the first sign-in with Chromium's
 // virtual authenticator (user verification on), used at the next sign-in; a captured assertion
@@ -104,12 +104,23 @@ test('the auditor searches the audit log and downloads it as CSV', async ({ brow
   await ctx.close();
 });
 
-test('a lost phone is reported in two taps and the Deputy Chief sees whose records could be affected', async ({
+test('a lost phone is reported in two taps and the Deputy Chief sees at once whose records could be affected', async ({
   browser,
 }) => {
+  // The Deputy Chief's home is open on a tablet, listening.
+  const dcCtx = await device(browser, 'tablet');
+  const dc = await dcCtx.newPage();
+  await signIn(dc, 'deputychief');
+  await expect(dc.locator('#breach-feed')).toHaveAttribute('data-live', 'on');
+  const before = await dc.locator('#open-breaches').count();
+  expect(before).toBe(0);
+
   const ctx = await device(browser, 'phone');
   const page = await ctx.newPage();
   await signIn(page, 'officer');
+  const resident = `Breach Witness ${Date.now()}`;
+  const filed = await page.request.post('/api/submit_request', { data: { draft: draft(resident, '7') } });
+  expect(filed.status()).toBe(200);
   await page.getByRole('link', { name: 'Report a breach' }).click(); // tap 1
   await page.getByRole('button', { name: 'I lost a phone or tablet (or it was stolen)' }).click(); // tap 2
   const receipt = page.locator('#breach-receipt');
@@ -117,16 +128,13 @@ test('a lost phone is reported in two taps and the Deputy Chief sees whose recor
   await expect(receipt).toContainText(/[1-9]\d* record\(s\) you worked on/);
   await ctx.close();
 
-  const dcCtx = await device(browser, 'tablet');
-  const dc = await dcCtx.newPage();
-  await signIn(dc, 'deputychief');
+  // No reload: the banner appears by itself.
   await expect(dc.locator('#open-breaches')).toContainText('breach report(s) wait for you');
   await dc.getByRole('link', { name: 'Open breach reports' }).click();
   await dc.getByRole('link', { name: 'I lost a phone or tablet (or it was stolen)' }).first().click();
   const affected = dc.locator('#affected tbody tr');
   await expect(affected.first()).toBeVisible();
-  // The officer filed for these residents earlier in the run.
-  await expect(dc.locator('#affected')).toContainText('Maria');
+  await expect(dc.locator('#affected')).toContainText(resident);
   await dc.getByRole('button', { name: 'Take in hand' }).click();
   await expect(dc.getByText('Taken in hand.')).toBeVisible();
   await dcCtx.close();

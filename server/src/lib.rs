@@ -57,6 +57,10 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
             get(app::funds::export::monthly_pdf).with_state(state.clone()),
         )
         .route(
+            "/api/events/breaches",
+            get(app::breach::api::breach_events).with_state(state.clone()),
+        )
+        .route(
             "/api/audit/export.csv",
             get(app::audit::api::export_csv).with_state(state.clone()),
         )

@@ -79,3 +79,20 @@ pub async fn acknowledge_breach(id: String) -> Result<(), AppError> {
     )
     .await
 }
+
+/// `GET /api/events/breaches`: a `changed` event whenever a report is filed or taken in hand, so the
+/// Deputy Chief's screen shows a new report at once (Deputy Chief only; no content in the events).
+#[cfg(feature = "ssr")]
+pub async fn breach_events(
+    axum::extract::State(state): axum::extract::State<crate::db::AppState>,
+    user: Option<axum::Extension<crate::auth::CurrentUser>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match user {
+        None => http::StatusCode::UNAUTHORIZED.into_response(),
+        Some(u) if !crate::auth::policy::handles_breaches(&u.0) => {
+            http::StatusCode::FORBIDDEN.into_response()
+        }
+        Some(_) => crate::funds::live::changes_of(state, "breach_report").await,
+    }
+}

@@ -69,11 +69,33 @@ pub fn ReportBreachPage() -> impl IntoView {
     }
 }
 
-/// The Deputy Chief's home banner: open reports, at a glance.
+/// The Deputy Chief's home banner: open reports, at a glance, updated the moment one is filed.
 #[component]
 pub fn OpenBreaches() -> impl IntoView {
     let reports = Resource::new(|| (), |_| list_breaches());
+    let live = RwSignal::new(false);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::closure::Closure;
+            use wasm_bindgen::JsCast;
+            if let Ok(source) = web_sys::EventSource::new("/api/events/breaches") {
+                let on_change = Closure::<dyn Fn()>::new(move || reports.refetch());
+                let _ = source.add_event_listener_with_callback(
+                    "changed",
+                    on_change.as_ref().unchecked_ref(),
+                );
+                on_change.forget();
+                let on_open = Closure::<dyn Fn()>::new(move || live.set(true));
+                source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+                on_open.forget();
+                let source = send_wrapper::SendWrapper::new(source);
+                on_cleanup(move || source.close());
+            }
+        }
+    });
     view! {
+        <span class="live-note" id="breach-feed" data-live=move || if live.get() { "on" } else { "off" }></span>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let open = reports.await.map(|r| r.iter().filter(|b| !b.acknowledged).count()).unwrap_or(0);

@@ -23,14 +23,20 @@ pub async fn request_events(
     if user.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
+    changes_of(state, "fund_request").await
+}
+
+/// A `changed` event (no data) for every created or updated record of `table`, for as long as the
+/// client listens.
+pub async fn changes_of(state: AppState, table: &'static str) -> Response {
     let live = match state
         .db
-        .select::<Vec<serde_json::Value>>("fund_request")
+        .select::<Vec<serde_json::Value>>(table)
         .live()
         .await
     {
         Ok(stream) => stream,
-        Err(e) => return crate::db::db_error("live requests", e).status_response(),
+        Err(e) => return crate::db::db_error("live updates", e).status_response(),
     };
     // Each clone of the SDK handle is its own database session, and the live query dies with it:
     // keep this handle alive exactly as long as the stream.

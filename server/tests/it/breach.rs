@@ -109,3 +109,50 @@ async fn a_report_names_its_bad_fields_and_other_kinds_keep_sessions() {
         "supervisor"
     );
 }
+
+#[tokio::test]
+async fn the_deputy_chief_is_told_at_once_and_nobody_else_listens() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = spawn().await;
+    let dc = app.sign_in("deputychief").await;
+    let officer = app.sign_in("officer").await;
+    let get = |cookie: &str| {
+        http::Request::get("/api/events/breaches")
+            .header(http::header::HOST, "127.0.0.1:3000")
+            .header(http::header::COOKIE, cookie)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let refused = app.router.clone().oneshot(get(&officer)).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let res = app.router.clone().oneshot(get(&dc)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let a = app
+        .call(
+            "/api/report_breach",
+            &officer,
+            "kind=other&note=Quiet+canary",
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let text = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let f = body.frame().await.expect("open").expect("frame");
+            if let Ok(data) = f.into_data() {
+                let text = String::from_utf8_lossy(&data).to_string();
+                if text.contains("event: changed") {
+                    return text;
+                }
+            }
+        }
+    })
+    .await
+    .expect("an event within 10 s");
+    assert!(
+        !text.contains("canary") && !text.contains("other"),
+        "{text}"
+    );
+}

@@ -339,3 +339,58 @@ async fn every_unauthenticated_endpoint_is_rate_limited_but_signed_in_work_is_no
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test]
+async fn sessions_lock_after_30_idle_minutes_and_end_after_12_hours_on_the_server() {
+    let app = spawn().await;
+    let idle = app.sign_in("officer").await;
+    let active = app.sign_in("supervisor").await;
+    let old = app.sign_in("socialworker").await;
+    let set = |username: &str, sql: &str| {
+        let q =
+            format!("UPDATE session SET {sql} WHERE person.username = '{username}' RETURN NONE");
+        let db = app.db.clone();
+        async move { db.query(q).await.unwrap().check().unwrap() }
+    };
+    set("officer", "last_seen_at = time::now() - 31m").await;
+    set("supervisor", "last_seen_at = time::now() - 29m").await;
+    set("socialworker", "expires_at = time::now() - 1s").await;
+    assert_eq!(
+        app.call("/api/my_requests", &idle, "").await.status,
+        StatusCode::UNAUTHORIZED,
+        "idle for 31 minutes"
+    );
+    assert_eq!(
+        app.call("/api/my_requests", &active, "").await.status,
+        StatusCode::OK,
+        "idle for 29 minutes"
+    );
+    assert_eq!(
+        app.call("/api/my_requests", &old, "").await.status,
+        StatusCode::UNAUTHORIZED,
+        "past its 12 hours"
+    );
+    // Using a session moves its idle clock.
+    let mut res = app
+        .db
+        .query("SELECT VALUE duration::secs(time::now() - last_seen_at) FROM session WHERE person.username = 'supervisor'")
+        .await
+        .unwrap();
+    let idle_secs: Vec<i64> = res.take(0).unwrap();
+    assert!(idle_secs.iter().all(|s| *s < 60), "{idle_secs:?}");
+    // A verified session lives 12 hours from its start; a pending one only minutes.
+    let mut res = app
+        .db
+        .query("SELECT VALUE duration::hours(expires_at - created_at) FROM session WHERE person.username = 'supervisor'")
+        .await
+        .unwrap();
+    assert_eq!(res.take::<Vec<i64>>(0).unwrap(), vec![12]);
+    let pending = app.password_only("chief").await;
+    let mut res = app
+        .db
+        .query("SELECT VALUE duration::mins(expires_at - created_at) FROM session WHERE verified_at = NONE")
+        .await
+        .unwrap();
+    assert_eq!(res.take::<Vec<i64>>(0).unwrap(), vec![10]);
+    drop(pending);
+}
