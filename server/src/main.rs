@@ -100,6 +100,15 @@ enum Command {
     EndSessions {
         #[arg(long)]
         username: String,
+        /// End only the session of one device: the id (or its first 8+ characters) printed by
+        /// `haven sessions`.
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// List a person's live sessions: id, device, opened, last seen.
+    Sessions {
+        #[arg(long)]
+        username: String,
     },
     /// Remove every passkey and authenticator app of a person (a lost phone): they enrol again at
     /// their next sign-in. Their sessions end.
@@ -238,13 +247,66 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("unlocked {username}");
             Ok(())
         }
-        Command::EndSessions { username } => {
+        Command::EndSessions {
+            username,
+            session: None,
+        } => {
             let ended = app::auth::server::end_all_sessions(&db, &username)
                 .await
                 .map_err(|e| e.message())?
                 .ok_or_else(|| format!("no account named {username:?}"))?;
             audit_cli(&db, "person.end_sessions", &username).await;
             println!("ended {ended} session(s) of {username}");
+            Ok(())
+        }
+        Command::EndSessions {
+            username,
+            session: Some(short_id),
+        } => {
+            use app::error::AppError;
+            let ended = match app::auth::server::end_session_by_prefix(&db, &username, &short_id)
+                .await
+            {
+                Ok(n) => n,
+                Err(AppError::NotFound) => return Err(format!("no account named {username:?}")),
+                Err(AppError::Conflict) => {
+                    return Err(format!(
+                        "{short_id:?} names several sessions: give more of the id"
+                    ))
+                }
+                Err(AppError::Invalid { .. }) => {
+                    return Err("give at least 8 hex digits of the session id".into())
+                }
+                Err(e) => return Err(e.message()),
+            };
+            if ended == 0 {
+                return Err(format!(
+                    "no live session of {username} starts with {short_id:?}"
+                ));
+            }
+            audit_cli(&db, "person.end_session", &username).await;
+            println!("ended the session {short_id} of {username}");
+            Ok(())
+        }
+        Command::Sessions { username } => {
+            let sessions = app::auth::server::list_sessions(&db, &username)
+                .await
+                .map_err(|e| e.message())?
+                .ok_or_else(|| format!("no account named {username:?}"))?;
+            println!(
+                "{:<13} {:<9} {:<17} {:<17} device",
+                "session", "state", "opened (UTC)", "last seen (UTC)"
+            );
+            for s in sessions {
+                println!(
+                    "{:<13} {:<9} {:<17} {:<17} {}",
+                    s.short_id,
+                    if s.verified { "signed-in" } else { "pending" },
+                    s.created_at.format("%Y-%m-%d %H:%M"),
+                    s.last_seen_at.format("%Y-%m-%d %H:%M"),
+                    s.device.unwrap_or_default()
+                );
+            }
             Ok(())
         }
         Command::ResetFactors { username } => {

@@ -31,7 +31,7 @@ pub async fn sign_in(
         }
         match authenticate(&state.db, &username, &password).await? {
             Ok(user) => {
-                let token = create_session(&state.db, &user.id).await?;
+                let token = create_session(&state.db, &user.id, &super::server::device()).await?;
                 let mut o = origin();
                 o.actor = user.id.clone();
                 o.session = super::server::token_id(&token)[..16].to_string();

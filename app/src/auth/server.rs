@@ -197,6 +197,75 @@ pub async fn end_sessions_of(db: &Db, person: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// One live session of a person, as the administrator lists them.
+#[derive(Debug, SurrealValue)]
+pub struct SessionListing {
+    /// The first 12 hex digits of the session id (enough to name it; not the cookie).
+    pub short_id: String,
+    pub device: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub verified: bool,
+}
+
+/// A person's live sessions, newest first. `None` when there is no such person.
+pub async fn list_sessions(
+    db: &Db,
+    username: &str,
+) -> Result<Option<Vec<SessionListing>>, AppError> {
+    let mut res = db
+        .query(
+            "LET $p = (SELECT VALUE id FROM person WHERE username = $u)[0];
+             SELECT string::slice(record::id(id), 0, 12) AS short_id, device, created_at, \
+                last_seen_at, verified_at != NONE AS verified \
+             FROM session WHERE person = $p AND expires_at > time::now() ORDER BY created_at DESC;
+             RETURN $p != NONE;",
+        )
+        .bind(("u", username.trim().to_lowercase()))
+        .await
+        .map_err(|e| db_error("list sessions", e))?;
+    let rows: Vec<SessionListing> = res.take(1).map_err(|e| db_error("list sessions", e))?;
+    let found: Option<bool> = res.take(2).map_err(|e| db_error("list sessions", e))?;
+    Ok(found.unwrap_or(false).then_some(rows))
+}
+
+/// End the one session of a person whose id starts with `short_id` (a lost device). Returns how
+/// many ended: 0 when none matches; an ambiguous prefix (several sessions) ends none and is `Err`.
+pub async fn end_session_by_prefix(
+    db: &Db,
+    username: &str,
+    short_id: &str,
+) -> Result<usize, AppError> {
+    let prefix = short_id.trim().to_lowercase();
+    if prefix.len() < 8 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::invalid(vec![crate::error::FieldError::new(
+            "session",
+            crate::error::ErrorCode::InvalidId,
+        )]));
+    }
+    let Some(sessions) = list_sessions(db, username).await? else {
+        return Err(AppError::NotFound);
+    };
+    let matching: Vec<&SessionListing> = sessions
+        .iter()
+        .filter(|s| s.short_id.starts_with(&prefix) || prefix.starts_with(&s.short_id))
+        .collect();
+    if matching.len() > 1 {
+        return Err(AppError::Conflict);
+    }
+    let mut res = db
+        .query(
+            "DELETE session WHERE person.username = $u AND string::starts_with(record::id(id), $p) \
+             RETURN BEFORE",
+        )
+        .bind(("u", username.trim().to_lowercase()))
+        .bind(("p", prefix))
+        .await
+        .map_err(|e| db_error("end session", e))?;
+    let ended: Vec<serde_json::Value> = res.take(0).map_err(|e| db_error("end session", e))?;
+    Ok(ended.len())
+}
+
 /// Release a locked account (administrator). Returns false when there is no such person.
 pub async fn unlock(db: &Db, username: &str) -> Result<bool, AppError> {
     let mut res = db
@@ -220,7 +289,7 @@ pub fn token_id(token: &str) -> String {
 /// Start a session for the person after their password; returns the cookie token (only its hash is
 /// stored). The session is pending until the second factor (`second_factor::mark_verified`), and
 /// expires within minutes if that never comes.
-pub async fn create_session(db: &Db, person_id: &str) -> Result<String, AppError> {
+pub async fn create_session(db: &Db, person_id: &str, device: &str) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -228,8 +297,9 @@ pub async fn create_session(db: &Db, person_id: &str) -> Result<String, AppError
     db.query(format!(
         "CREATE type::record('session', $sid) CONTENT {{ person: type::record('person', $pid), \
          created_at: time::now(), expires_at: time::now() + {pending}m, \
-         last_seen_at: time::now() }}"
+         last_seen_at: time::now(), device: $device }}"
     ))
+    .bind(("device", device.to_string()))
     .bind(("sid", token_id(&token)))
     .bind(("pid", person_id.to_string()))
     .await

@@ -394,3 +394,43 @@ async fn sessions_lock_after_30_idle_minutes_and_end_after_12_hours_on_the_serve
     assert_eq!(res.take::<Vec<i64>>(0).unwrap(), vec![10]);
     drop(pending);
 }
+
+#[tokio::test]
+async fn an_administrator_lists_a_persons_devices_and_ends_one() {
+    let app = spawn().await;
+    let phone = app.sign_in("officer").await;
+    let laptop = app.sign_in("officer").await;
+    let listed = app::auth::server::list_sessions(&app.db, "officer")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|s| s.verified && s.device.is_some()));
+    assert!(app::auth::server::list_sessions(&app.db, "nobody")
+        .await
+        .unwrap()
+        .is_none());
+    let token = phone.trim_start_matches("haven_session=");
+    let short = app::auth::server::token_id(token)[..12].to_string();
+    assert!(listed.iter().any(|s| s.short_id == short));
+    // Too short an id is refused, the right one ends just that device.
+    assert!(
+        app::auth::server::end_session_by_prefix(&app.db, "officer", "abc")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        app::auth::server::end_session_by_prefix(&app.db, "officer", &short)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.call("/api/my_requests", &phone, "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call("/api/my_requests", &laptop, "").await.status,
+        StatusCode::OK
+    );
+}
