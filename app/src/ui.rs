@@ -14,6 +14,8 @@ pub fn Page(
     children: Children,
 ) -> impl IntoView {
     let me = Resource::new(|| (), |_| crate::auth::api::whoami());
+    // Every signed-in page arms the idle lock (in the browser; once per page load).
+    Effect::new(|_| crate::auth::idle::install());
     view! {
         <leptos_meta::Title text=format!("{title} · Haven")/>
         <header class="bar">
@@ -31,6 +33,11 @@ pub fn Page(
             <h1>{title}</h1>
             {children()}
         </main>
+        // Shown instead of everything else the moment the idle lock falls (`body.locked`).
+        <div class="lock-screen" role="alert">
+            <p>"Haven locked after a time without use."</p>
+            <p><a href="/login">"Sign in again"</a></p>
+        </div>
     }
 }
 

@@ -10,11 +10,19 @@ use super::api::{SignIn, SignOut};
 pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let error = move || sign_in.value().get().and_then(|r| r.err());
+    // `?locked=idle`: the idle lock ended the last session (auth::idle).
+    let query = leptos_router::hooks::use_query_map();
+    let locked = move || query.read().get("locked").is_some_and(|v| v == "idle");
     view! {
         <leptos_meta::Title text="Sign in · Haven"/>
         <main id="main" class="login">
             <h1>"Haven"</h1>
             <p class="subtitle">"Social Service Unit"</p>
+            <Show when=locked>
+                <p class="notice warn" role="status" id="locked">
+                    "Haven locked after a time without use and signed you out. Sign in again."
+                </p>
+            </Show>
             <p class="notice system-use" id="system-use">
                 "This is a restricted police information system. Use is monitored and audited; "
                 "unauthorized use is prohibited."
