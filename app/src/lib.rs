@@ -6,6 +6,7 @@
 //! - [`settings`]: department settings (the $25 cap, the $50 floor, …) with the directive's defaults.
 //! - [`auth`]: roles, the access policy, sign-in, sessions (server side behind `ssr`), sign-in screen.
 //! - [`funds`]: the Emergency Request For Funds — domain rules, server functions, storage, screens.
+//! - [`crypto`] (`ssr`): encryption at rest of confidential fields, key rotation, blind indexes.
 //! - [`db`] (`ssr`): SurrealDB connection and numbered migrations.
 //! - [`ui`]: small shared view components.
 //!
@@ -15,6 +16,8 @@
 pub mod audit;
 pub mod auth;
 pub mod breach;
+#[cfg(feature = "ssr")]
+pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+pub mod keys;
 pub mod tls;
 
 use app::auth::server::session_layer;

@@ -37,6 +37,15 @@ struct DbArgs {
     db_ns: String,
     #[arg(long, env = "HAVEN_DB_NAME", default_value = "haven", global = true)]
     db_name: String,
+    /// The data key file (made for a new database if missing). Keep it outside the database and
+    /// its backups. HAVEN_DATA_KEYS, if set, carries the keys instead.
+    #[arg(
+        long,
+        env = "HAVEN_KEY_FILE",
+        default_value = "data/haven.key",
+        global = true
+    )]
+    key_file: std::path::PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -118,17 +127,24 @@ enum Command {
     },
     /// Check the audit chain; names the first broken link and exits 1 if there is one.
     AuditVerify,
+    /// Rotate the data key: add a new current key to the key file, re-seal every confidential value
+    /// under it and retire the old keys. Stop every Haven server first.
+    RotateKey,
 }
 
 /// An administrative action taken on the command line, in the audit trail.
 async fn audit_cli(db: &app::db::Db, action: &str, username: &str) {
+    let record = format!("person:{}", username.trim().to_lowercase());
+    audit_cli_record(db, action, &record).await;
+}
+
+async fn audit_cli_record(db: &app::db::Db, action: &str, record: &str) {
     let origin = app::audit::store::Origin {
         actor: String::new(),
         device: "haven command line".into(),
         session: String::new(),
     };
-    let record = format!("person:{}", username.trim().to_lowercase());
-    let _ = app::audit::store::append(db, &origin, action, &record, app::audit::store::Outcome::Ok)
+    let _ = app::audit::store::append(db, &origin, action, record, app::audit::store::Outcome::Ok)
         .await;
 }
 
@@ -193,7 +209,22 @@ async fn run(cli: Cli) -> Result<(), String> {
     migrations::run(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    let (keys, key_source) = server::keys::open(&db, &cli.db.key_file).await?;
     match cli.command {
+        Command::RotateKey => {
+            let (current, resealed, retired) =
+                server::keys::rotate(&db, &keys, &key_source).await?;
+            audit_cli_record(&db, "keys.rotate", &format!("data_key:{current}")).await;
+            println!("{resealed} value(s) now sealed under data key {current}");
+            if !retired.is_empty() {
+                println!(
+                    "retired: {} (keep them in the key file while backups made before now may \
+                     be restored; then they may be removed)",
+                    retired.join(", ")
+                );
+            }
+            Ok(())
+        }
         Command::Migrate => {
             println!("migrations applied");
             Ok(())
@@ -362,6 +393,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 db,
                 secure_cookies: !insecure_cookies,
                 webauthn,
+                keys: std::sync::Arc::new(keys),
             };
             let app = router(
                 state,

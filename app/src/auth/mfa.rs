@@ -137,9 +137,13 @@ pub async fn passkey_register_begin() -> Result<String, AppError> {
                 .await;
                 return Err(AppError::Forbidden);
             }
-            let options =
-                crate::auth::second_factor::begin_registration(&state.db, &state.webauthn, &s)
-                    .await?;
+            let options = crate::auth::second_factor::begin_registration(
+                &state.db,
+                &state.keys,
+                &state.webauthn,
+                &s,
+            )
+            .await?;
             Ok(options.to_string())
         }
         .await,
@@ -165,6 +169,7 @@ pub async fn passkey_register_finish(credential: String, label: String) -> Resul
             };
             match crate::auth::second_factor::finish_registration(
                 &state.db,
+                &state.keys,
                 &state.webauthn,
                 &s,
                 &credential,
@@ -193,10 +198,15 @@ pub async fn passkey_sign_in_begin() -> Result<String, AppError> {
         async {
             let s = server::session_for("/api/passkey_sign_in_begin")?;
             let state = crate::db::state()?;
-            crate::auth::second_factor::begin_authentication(&state.db, &state.webauthn, &s)
-                .await?
-                .map(|o| o.to_string())
-                .ok_or(AppError::NotFound)
+            crate::auth::second_factor::begin_authentication(
+                &state.db,
+                &state.keys,
+                &state.webauthn,
+                &s,
+            )
+            .await?
+            .map(|o| o.to_string())
+            .ok_or(AppError::NotFound)
         }
         .await,
     )
@@ -214,6 +224,7 @@ pub async fn passkey_sign_in_finish(credential: String) -> Result<(), AppError> 
             let state = crate::db::state()?;
             match crate::auth::second_factor::finish_authentication(
                 &state.db,
+                &state.keys,
                 &state.webauthn,
                 &s,
                 &credential,
@@ -253,6 +264,7 @@ pub async fn totp_enrol_begin() -> Result<TotpEnrolment, AppError> {
             let text = totp::encode_secret(&secret);
             put_ceremony(
                 &state.db,
+                &state.keys,
                 &s.sid,
                 &Ceremony::TotpEnrolment {
                     secret: text.clone(),
@@ -287,14 +299,15 @@ pub async fn totp_enrol_finish(code: String) -> Result<(), AppError> {
                 server::audit(&s, "mfa.enrol_totp", Outcome::Refused).await;
                 return Err(AppError::Forbidden);
             }
-            let Some(Ceremony::TotpEnrolment { secret }) = take_ceremony(&state.db, &s.sid).await?
+            let Some(Ceremony::TotpEnrolment { secret }) =
+                take_ceremony(&state.db, &state.keys, &s.sid).await?
             else {
                 return Err(server::wrong("code", ErrorCode::StartAgain));
             };
             let bytes = totp::decode_secret(&secret).ok_or(AppError::Internal)?;
             match totp::verify(&bytes, &code, chrono::Utc::now().timestamp(), None) {
                 Ok(step) => {
-                    save_totp(&state.db, &s.person, &secret, step).await?;
+                    save_totp(&state.db, &state.keys, &s.person, &secret, step).await?;
                     server::audit(&s, "mfa.enrol_totp", Outcome::Ok).await;
                     server::proven(&s, "totp").await
                 }
@@ -302,6 +315,7 @@ pub async fn totp_enrol_finish(code: String) -> Result<(), AppError> {
                     // The secret stays for another try.
                     crate::auth::second_factor::put_ceremony(
                         &state.db,
+                        &state.keys,
                         &s.sid,
                         &Ceremony::TotpEnrolment { secret },
                     )
@@ -324,7 +338,9 @@ pub async fn totp_sign_in(code: String) -> Result<(), AppError> {
         async {
             let s = server::session_for("/api/totp_sign_in")?;
             let state = crate::db::state()?;
-            match crate::auth::second_factor::verify_totp(&state.db, &s.person, &code).await? {
+            match crate::auth::second_factor::verify_totp(&state.db, &state.keys, &s.person, &code)
+                .await?
+            {
                 Ok(()) => server::proven(&s, "totp").await,
                 Err(why) => {
                     let action = match why {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+pub mod idle;
 pub mod lockout;
 pub mod mfa;
 pub mod mfa_views;

@@ -14,6 +14,7 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
 };
 
+use crate::crypto::{Keyring, Place};
 use crate::db::{db_error, Db};
 use crate::error::AppError;
 
@@ -72,8 +73,15 @@ pub enum Ceremony {
     TotpEnrolment { secret: String },
 }
 
-pub async fn put_ceremony(db: &Db, sid: &str, c: &Ceremony) -> Result<(), AppError> {
+pub async fn put_ceremony(
+    db: &Db,
+    keys: &Keyring,
+    sid: &str,
+    c: &Ceremony,
+) -> Result<(), AppError> {
     let json = serde_json::to_string(c).map_err(|_| AppError::Internal)?;
+    // Sealed: a TOTP enrolment holds the new secret, a passkey ceremony its challenge.
+    let json = Place::new(keys, "session", sid).seal("ceremony", &json);
     db.query("UPDATE type::record('session', $sid) SET ceremony = $c RETURN NONE")
         .bind(("sid", sid.to_string()))
         .bind(("c", json))
@@ -89,18 +97,22 @@ struct Before {
 }
 
 /// Take the session's open ceremony out (atomically: a second taker finds none).
-pub async fn take_ceremony(db: &Db, sid: &str) -> Result<Option<Ceremony>, AppError> {
+pub async fn take_ceremony(
+    db: &Db,
+    keys: &Keyring,
+    sid: &str,
+) -> Result<Option<Ceremony>, AppError> {
     let mut res = db
         .query("UPDATE type::record('session', $sid) SET ceremony = NONE RETURN BEFORE")
         .bind(("sid", sid.to_string()))
         .await
         .map_err(|e| db_error("take ceremony", e))?;
     let rows: Vec<Before> = res.take(0).map_err(|e| db_error("take ceremony", e))?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .and_then(|b| b.ceremony)
-        .and_then(|c| serde_json::from_str(&c).ok()))
+    let Some(sealed) = rows.into_iter().next().and_then(|b| b.ceremony) else {
+        return Ok(None);
+    };
+    let json = Place::new(keys, "session", sid).open("ceremony", &sealed)?;
+    Ok(serde_json::from_str(&json).ok())
 }
 
 /// The second factor is proven: the session becomes a signed-in one for the full session length.
@@ -227,6 +239,7 @@ pub fn user_handle(person: &str) -> Uuid {
 /// Start enrolling a passkey.
 pub async fn begin_registration(
     db: &Db,
+    keys: &Keyring,
     rp: &Webauthn,
     s: &SessionInfo,
 ) -> Result<serde_json::Value, AppError> {
@@ -243,7 +256,7 @@ pub async fn begin_registration(
             Some(existing),
         )
         .map_err(|_| AppError::Internal)?;
-    put_ceremony(db, &s.sid, &Ceremony::PasskeyRegistration { state }).await?;
+    put_ceremony(db, keys, &s.sid, &Ceremony::PasskeyRegistration { state }).await?;
     to_browser_json(&options)
 }
 
@@ -258,12 +271,14 @@ pub enum FactorRefusal {
 
 pub async fn finish_registration(
     db: &Db,
+    keys: &Keyring,
     rp: &Webauthn,
     s: &SessionInfo,
     credential: &str,
     label: &str,
 ) -> Result<Result<(), FactorRefusal>, AppError> {
-    let Some(Ceremony::PasskeyRegistration { state }) = take_ceremony(db, &s.sid).await? else {
+    let Some(Ceremony::PasskeyRegistration { state }) = take_ceremony(db, keys, &s.sid).await?
+    else {
         return Ok(Err(FactorRefusal::NoCeremony));
     };
     let Ok(reg) = serde_json::from_str::<RegisterPublicKeyCredential>(credential) else {
@@ -279,27 +294,30 @@ pub async fn finish_registration(
 /// Start a passkey sign-in (or step-up). `None` when the person has no passkey.
 pub async fn begin_authentication(
     db: &Db,
+    keys: &Keyring,
     rp: &Webauthn,
     s: &SessionInfo,
 ) -> Result<Option<serde_json::Value>, AppError> {
-    let keys = passkeys_of(db, &s.person).await?;
-    if keys.is_empty() {
+    let passkeys = passkeys_of(db, &s.person).await?;
+    if passkeys.is_empty() {
         return Ok(None);
     }
     let (options, state) = rp
-        .start_passkey_authentication(&keys)
+        .start_passkey_authentication(&passkeys)
         .map_err(|_| AppError::Internal)?;
-    put_ceremony(db, &s.sid, &Ceremony::PasskeyAuthentication { state }).await?;
+    put_ceremony(db, keys, &s.sid, &Ceremony::PasskeyAuthentication { state }).await?;
     to_browser_json(&options).map(Some)
 }
 
 pub async fn finish_authentication(
     db: &Db,
+    keys: &Keyring,
     rp: &Webauthn,
     s: &SessionInfo,
     credential: &str,
 ) -> Result<Result<(), FactorRefusal>, AppError> {
-    let Some(Ceremony::PasskeyAuthentication { state }) = take_ceremony(db, &s.sid).await? else {
+    let Some(Ceremony::PasskeyAuthentication { state }) = take_ceremony(db, keys, &s.sid).await?
+    else {
         return Ok(Err(FactorRefusal::NoCeremony));
     };
     let Ok(answer) = serde_json::from_str::<PublicKeyCredential>(credential) else {
@@ -349,6 +367,7 @@ struct TotpRow {
 /// again). The read and the write are one transaction: two racing uses of one code cannot both pass.
 pub async fn verify_totp(
     db: &Db,
+    keys: &Keyring,
     person: &str,
     code: &str,
 ) -> Result<Result<(), super::totp::Refusal>, AppError> {
@@ -360,13 +379,19 @@ pub async fn verify_totp(
             .bind(("pid", person.to_string()))
             .await?;
         let row: Option<TotpRow> = res.take::<Vec<TotpRow>>(0)?.into_iter().next();
-        let Some(secret) = row
-            .as_ref()
-            .and_then(|r| r.totp_secret.as_deref())
-            .and_then(super::totp::decode_secret)
-        else {
+        let secret = match row.as_ref().and_then(|r| r.totp_secret.as_deref()) {
+            Some(sealed) => match Place::new(keys, "person", person).open("totp_secret", sealed) {
+                Ok(text) => super::totp::decode_secret(&text),
+                Err(e) => {
+                    tx.cancel().await?;
+                    return Ok(Err(e));
+                }
+            },
+            None => None,
+        };
+        let Some(secret) = secret else {
             tx.cancel().await?;
-            return Ok(Err(super::totp::Refusal::Wrong));
+            return Ok(Ok(Err(super::totp::Refusal::Wrong)));
         };
         let last = row.and_then(|r| r.totp_last_step);
         match super::totp::verify(&secret, code, now, last) {
@@ -379,26 +404,35 @@ pub async fn verify_totp(
                 .await?
                 .check()?;
                 tx.commit().await?;
-                Ok(Ok(()))
+                Ok(Ok(Ok(())))
             }
             Err(why) => {
                 tx.cancel().await?;
-                Ok(Err(why))
+                Ok(Ok(Err(why)))
             }
         }
     })
     .await;
-    result.map_err(|e| db_error("verify totp", e))
+    result.map_err(|e| db_error("verify totp", e))?
 }
 
 /// Save a TOTP secret whose first code was just checked (enrolment), with that code's step used.
-pub async fn save_totp(db: &Db, person: &str, secret: &str, step: i64) -> Result<(), AppError> {
+pub async fn save_totp(
+    db: &Db,
+    keys: &Keyring,
+    person: &str,
+    secret: &str,
+    step: i64,
+) -> Result<(), AppError> {
     db.query(
         "UPDATE type::record('person', $pid) SET totp_secret = $secret, totp_last_step = $step \
          RETURN NONE",
     )
     .bind(("pid", person.to_string()))
-    .bind(("secret", secret.to_string()))
+    .bind((
+        "secret",
+        Place::new(keys, "person", person).seal("totp_secret", secret),
+    ))
     .bind(("step", step))
     .await
     .and_then(|r| r.check())

@@ -23,8 +23,8 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "haven_session";
 /// Full re-authentication after this long, whatever the activity.
 pub const SESSION_HOURS: i64 = 12;
-/// A session unused for this long is over.
-pub const IDLE_MINUTES: i64 = 30;
+/// A session unused for this long is over (the browser locks sooner on a phone: `auth::idle`).
+pub use super::idle::IDLE_MINUTES;
 
 /// A password hash. Deliberately not `Serialize`: it never leaves the server.
 pub struct PasswordHashString(String);

@@ -15,8 +15,16 @@ pub async fn report_breach(kind: String, note: String) -> Result<BreachReceipt, 
         let kind = super::validate(&kind, &note)?;
         let session = crate::auth::second_factor::current_session()?;
         let device = crate::auth::server::device();
-        let receipt =
-            super::store::report(&state.db, &user, &session.sid, &device, kind, &note).await?;
+        let receipt = super::store::report(
+            &state.db,
+            &state.keys,
+            &user,
+            &session.sid,
+            &device,
+            kind,
+            &note,
+        )
+        .await?;
         record = format!("breach_report:{}", receipt.id);
         Ok(receipt)
     }
@@ -43,7 +51,7 @@ pub async fn get_breach(id: String) -> Result<BreachDetail, AppError> {
     let result = async {
         crate::auth::policy::require("/api/get_breach")?;
         let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-        super::store::detail(&state.db, &id.to_string())
+        super::store::detail(&state.db, &state.keys, &id.to_string())
             .await?
             .ok_or(AppError::NotFound)
     }

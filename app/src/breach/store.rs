@@ -65,6 +65,7 @@ async fn exposure(db: &Db, person: &str) -> Result<(Vec<AffectedRow>, Vec<String
 /// reporter at once (the lost phone's among them); the one reporting stays signed in.
 pub async fn report(
     db: &Db,
+    keys: &crate::crypto::Keyring,
     reporter: &CurrentUser,
     session_id: &str,
     device: &str,
@@ -99,7 +100,10 @@ pub async fn report(
     )
     .bind(("id", id.clone()))
     .bind(("kind", kind.code().to_string()))
-    .bind(("note", note.trim().to_string()))
+    .bind((
+        "note",
+        crate::crypto::Place::new(keys, "breach_report", &id).seal("note", note.trim()),
+    ))
     .bind(("pid", reporter.id.clone()))
     .bind(("device", device.to_string()))
     .bind(("devices", devices))
@@ -158,7 +162,11 @@ struct DetailRow {
 }
 
 /// One report with the people whose records could be affected (for the breach notice).
-pub async fn detail(db: &Db, id: &str) -> Result<Option<BreachDetail>, AppError> {
+pub async fn detail(
+    db: &Db,
+    keys: &crate::crypto::Keyring,
+    id: &str,
+) -> Result<Option<BreachDetail>, AppError> {
     let mut res = db
         .query(format!(
             "{SUMMARY} WHERE id = type::record('breach_report', $id);
@@ -183,7 +191,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<BreachDetail>, AppError>
     let mut affected = Vec::with_capacity(body.affected.len());
     for a in body.affected {
         let key = a.record.trim_start_matches("fund_request:");
-        let person = crate::funds::store::get(db, key)
+        let person = crate::funds::store::get(db, keys, key)
             .await?
             .map(|(d, _)| d.summary.requester_name)
             .unwrap_or_default();
@@ -196,7 +204,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<BreachDetail>, AppError>
     }
     Ok(Some(BreachDetail {
         summary: summary(head),
-        note: body.note,
+        note: crate::crypto::Place::new(keys, "breach_report", id).open("note", &body.note)?,
         devices: body.devices,
         affected,
     }))

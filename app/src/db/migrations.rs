@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (6, "auditor", include_str!("migrations/0006_auditor.surql")),
     (7, "breach", include_str!("migrations/0007_breach.surql")),
+    (
+        8,
+        "encryption at rest",
+        include_str!("migrations/0008_encryption_at_rest.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]
@@ -36,6 +41,11 @@ struct Applied {
 
 /// Apply every migration not yet recorded. Returns the versions applied now.
 pub async fn run(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
+    run_up_to(db, i64::MAX).await
+}
+
+/// Apply the pending migrations numbered up to `last` (a test builds an older version's database).
+pub async fn run_up_to(db: &Db, last: i64) -> Result<Vec<i64>, surrealdb::Error> {
     db.query(
         "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
          DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
@@ -49,7 +59,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, surrealdb::Error> {
     let applied: Vec<Applied> = res.take(0)?;
     let mut done = Vec::new();
     for (version, name, sql) in MIGRATIONS {
-        if applied.iter().any(|a| a.version == *version) {
+        if *version > last || applied.iter().any(|a| a.version == *version) {
             continue;
         }
         let script = format!(

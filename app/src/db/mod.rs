@@ -20,6 +20,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The WebAuthn relying party (Haven's public origin), for passkeys.
     pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
+    /// The data keys that seal confidential fields (read from outside the database at start-up).
+    pub keys: std::sync::Arc<crate::crypto::Keyring>,
 }
 
 /// Where the database is and how to reach it.

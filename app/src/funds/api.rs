@@ -22,7 +22,7 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
         let today = chrono::Utc::now().date_naive();
         let valid = super::domain::validate(&draft, &settings, today).map_err(AppError::invalid)?;
         let device = crate::auth::server::device();
-        super::store::insert(&state.db, &valid, &user.id, &device).await
+        super::store::insert(&state.db, &state.keys, &valid, &user.id, &device).await
     }
     .await;
     crate::audit::store::finish(
@@ -40,7 +40,7 @@ pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
     let result = async {
         let state = crate::db::state()?;
         let user = crate::auth::policy::require("/api/my_requests")?;
-        super::store::filed_by(&state.db, &user.id).await
+        super::store::filed_by(&state.db, &state.keys, &user.id).await
     }
     .await;
     result.inspect_err(crate::error::set_status)
@@ -54,7 +54,7 @@ pub async fn request_queue() -> Result<Vec<RequestSummary>, AppError> {
         let state = crate::db::state()?;
         let user = crate::auth::policy::require("/api/request_queue")?;
         let statuses = crate::auth::policy::queue_statuses(&user);
-        super::store::queue(&state.db, &statuses).await
+        super::store::queue(&state.db, &state.keys, &statuses).await
     }
     .await;
     result.inspect_err(crate::error::set_status)
@@ -68,7 +68,7 @@ pub async fn get_request(id: String) -> Result<RequestView, AppError> {
     let result = async {
         let user = crate::auth::policy::require("/api/get_request")?;
         let uid = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-        super::fund_store::request_view(&state.db, &uid.to_string(), &user)
+        super::fund_store::request_view(&state.db, &state.keys, &uid.to_string(), &user)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -96,6 +96,7 @@ pub async fn take_step(id: String, step: Step) -> Result<StepOutcome, AppError> 
         let device = crate::auth::server::device();
         super::fund_store::apply_step(
             &state.db,
+            &state.keys,
             &uid.to_string(),
             &user,
             &step,

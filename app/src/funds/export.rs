@@ -336,7 +336,7 @@ pub async fn appendix_a(
         return AppError::NotFound.status_response();
     };
     let record = format!("fund_request:{id}");
-    let view = fund_store::request_view(&state.db, &id.to_string(), &person).await;
+    let view = fund_store::request_view(&state.db, &state.keys, &id.to_string(), &person).await;
     let ok = matches!(view, Ok(Some(_)));
     audit(
         &state,

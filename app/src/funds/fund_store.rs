@@ -18,6 +18,7 @@ use super::{
     CountLine, FundOverview, LedgerLine, MonthlyReport, RequestView, StepOutcome, TimelineEntry,
 };
 use crate::auth::{policy, CurrentUser, Role};
+use crate::crypto::{Keyring, Place};
 use crate::db::{db_error, with_retry, Db};
 use crate::error::AppError;
 use crate::settings::DepartmentSettings;
@@ -97,6 +98,7 @@ fn settle<T>(op: &str, r: Attempt<T>) -> Result<T, AppError> {
 /// Take a step on a request for `user`.
 pub async fn apply_step(
     db: &Db,
+    keys: &Keyring,
     id: &str,
     user: &CurrentUser,
     step: &Step,
@@ -147,6 +149,12 @@ pub async fn apply_step(
             } => (None, Some(reason.trim().to_string())),
             _ => (None, None),
         };
+        // Sealed for their places: the request's fields, and the new timeline event's reason.
+        let event_id = uuid::Uuid::now_v7().to_string();
+        let on_request = Place::new(keys, "fund_request", id);
+        let signature = on_request.seal_opt("signature", signature.as_deref());
+        let refused_to_sign = on_request.seal_opt("refused_to_sign", refused_to_sign.as_deref());
+        let reason = Place::new(keys, "request_event", &event_id).seal_opt("reason", reason.as_deref());
         let disbursing = effect.disbursed.is_some();
         let mut sql = String::from(
             "UPDATE type::record('fund_request', $id) SET status = $status, held = $req_held, \
@@ -168,8 +176,8 @@ pub async fn apply_step(
         }
         sql.push_str(
             " RETURN VALUE version)[0];
-             CREATE request_event CONTENT { request: $id, action: $action, from_status: $from, \
-                 to_status: $status, by: type::record('person', $me), at: time::now(), \
+             CREATE type::record('request_event', $event_id) CONTENT { request: $id, \
+                 action: $action, from_status: $from, to_status: $status, by: type::record('person', $me), at: time::now(), \
                  device: $device, reason: $reason, amount: $amount };",
         );
         if disbursing {
@@ -194,7 +202,8 @@ pub async fn apply_step(
             .bind(("me", user.id.clone()))
             .bind(("action", step.kind().code().to_string()))
             .bind(("device", device.to_string()))
-            .bind(("reason", reason))
+            .bind(("reason", reason.clone()))
+            .bind(("event_id", event_id.clone()))
             .await?
             .check()?;
         tx.commit().await?;
@@ -225,6 +234,7 @@ struct ViewRow {
 
 #[derive(SurrealValue)]
 struct EventRow {
+    k: String,
     action: String,
     by_name: String,
     at: DateTime<Utc>,
@@ -237,10 +247,11 @@ struct EventRow {
 /// the reader may not see it.
 pub async fn request_view(
     db: &Db,
+    keys: &Keyring,
     id: &str,
     user: &CurrentUser,
 ) -> Result<Option<RequestView>, AppError> {
-    let Some((detail, filed_by)) = super::store::get(db, id).await? else {
+    let Some((detail, filed_by)) = super::store::get(db, keys, id).await? else {
         return Ok(None);
     };
     if !policy::can_view_request(user, &filed_by) {
@@ -251,8 +262,8 @@ pub async fn request_view(
             "SELECT status, amount_requested, needs_chief_approval, record::id(filed_by) AS filed_by, \
              filed_by.display_name AS filed_by_name, approvers, held, amount_disbursed, signature, \
              refused_to_sign, submitted_at, filed_device FROM type::record('fund_request', $id);
-             SELECT action, (by.display_name ?? 'Haven (automatic)') AS by_name, at, device, reason, \
-             amount FROM request_event \
+             SELECT record::id(id) AS k, action, (by.display_name ?? 'Haven (automatic)') AS by_name, \
+             at, device, reason, amount FROM request_event \
              WHERE request = $id ORDER BY at ASC;",
         )
         .bind(("id", id.to_string()))
@@ -283,27 +294,32 @@ pub async fn request_view(
         reason: None,
         amount: Some(row.amount_requested),
     }];
-    timeline.extend(events.into_iter().map(|e| {
+    for e in events {
         let label = lifecycle::ActionKind::from_code(&e.action)
             .map(|a| a.done_label().to_string())
             .unwrap_or_else(|| e.action.clone());
-        TimelineEntry {
+        let reason =
+            Place::new(keys, "request_event", &e.k).open_opt("reason", e.reason.as_deref())?;
+        timeline.push(TimelineEntry {
             action: e.action,
             label,
             by_name: e.by_name,
             at: e.at,
             device: e.device,
-            reason: e.reason,
+            reason,
             amount: e.amount,
-        }
-    }));
+        });
+    }
+    let on_request = Place::new(keys, "fund_request", id);
+    let signature = on_request.open_opt("signature", row.signature.as_deref())?;
+    let refused_to_sign = on_request.open_opt("refused_to_sign", row.refused_to_sign.as_deref())?;
     Ok(Some(RequestView {
         detail,
         timeline,
         actions: lifecycle::available_actions(&facts, user),
         amount_disbursed: row.amount_disbursed,
-        signature: row.signature,
-        refused_to_sign: row.refused_to_sign,
+        signature,
+        refused_to_sign,
         held: row.held,
     }))
 }
@@ -668,8 +684,7 @@ pub async fn overview(
 
 #[derive(SurrealValue)]
 struct DisbursalRow {
-    requester_name: String,
-    address: String,
+    person: String,
     purpose: String,
     amount: Decimal,
 }
@@ -691,7 +706,7 @@ pub async fn compute_report(db: &Db, month: &str) -> Result<MonthlyReport, AppEr
     })?;
     let mut res = db
         .query(
-            "SELECT request.requester_name AS requester_name, request.address AS address, \
+            "SELECT (request.person_key ?? record::id(request)) AS person, \
                  request.purpose AS purpose, -amount AS amount FROM ( \
                  SELECT type::record('fund_request', request) AS request, amount FROM ledger_entry \
                  WHERE kind = 'disbursement' AND at >= $start AND at < $end);
@@ -706,8 +721,7 @@ pub async fn compute_report(db: &Db, month: &str) -> Result<MonthlyReport, AppEr
     let disbursals: Vec<super::report::Disbursal> = rows
         .into_iter()
         .map(|r| super::report::Disbursal {
-            requester_name: r.requester_name,
-            address: r.address,
+            person: r.person,
             purpose: Purpose::from_code(&r.purpose).unwrap_or(Purpose::Food),
             amount: r.amount,
         })

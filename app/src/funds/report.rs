@@ -12,9 +12,9 @@ use super::{MonthlyReport, PurposeLine};
 /// One disbursal in the month, as the report needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disbursal {
-    /// Who received it: name and address, used only to count distinct people, never shown.
-    pub requester_name: String,
-    pub address: String,
+    /// Who received it, as the keyed blind index of [`person_identity`] (never a name): only
+    /// compared, to count distinct people.
+    pub person: String,
     pub purpose: Purpose,
     /// Net cash handed over (a reversed disbursal counts 0 and is left out).
     pub amount: Decimal,
@@ -47,14 +47,16 @@ pub fn month_record(month: &str) -> String {
     )
 }
 
-fn person_key(d: &Disbursal) -> String {
+/// Who a recipient is for counting: name and address with case and spacing normalised. Only its
+/// keyed blind index is stored (`funds::store::person_key`).
+pub fn person_identity(name: &str, address: &str) -> String {
     let norm = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
     };
-    format!("{}|{}", norm(&d.requester_name), norm(&d.address))
+    format!("{}|{}", norm(name), norm(address))
 }
 
 /// Build the report from the month's disbursals and the fund's current cash.
@@ -63,7 +65,7 @@ pub fn build(month: &str, disbursals: &[Disbursal], current_balance: Decimal) ->
         .iter()
         .filter(|d| d.amount > Decimal::ZERO)
         .collect();
-    let persons: HashSet<String> = given.iter().map(|d| person_key(d)).collect();
+    let persons: HashSet<&str> = given.iter().map(|d| d.person.as_str()).collect();
     let mut per: BTreeMap<usize, (u32, Decimal)> = BTreeMap::new();
     for d in &given {
         let idx = Purpose::ALL
@@ -145,9 +147,9 @@ mod tests {
     use super::*;
 
     fn d(name: &str, address: &str, purpose: Purpose, dollars: i64) -> Disbursal {
+        // In the database this is the keyed blind index of the identity: equal exactly when these are.
         Disbursal {
-            requester_name: name.into(),
-            address: address.into(),
+            person: person_identity(name, address),
             purpose,
             amount: Decimal::new(dollars, 0),
         }

@@ -14,6 +14,10 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: app::db::Db,
+    /// The data keys of this app's database.
+    pub keys: std::sync::Arc<app::crypto::Keyring>,
+    /// The folder of the embedded database (its raw files, for the canary scan).
+    pub db_dir: std::path::PathBuf,
     /// Each person's authenticator app, as the tests hold it: the TOTP secret and the last step
     /// used (the server accepts each code once).
     totp: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, i64)>>,
@@ -50,12 +54,15 @@ async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) 
     };
     let db = connect(&cfg).await.expect("connect");
     migrations::run(&db).await.expect("migrate");
+    let keys = std::sync::Arc::new(app::crypto::Keyring::generate());
+    app::crypto::store::prepare(&db, &keys).await.expect("keys");
     seed_demo(&db).await.expect("seed");
     let state = AppState {
         db: db.clone(),
         secure_cookies: true,
         webauthn: app::auth::second_factor::relying_party("http://localhost:3000")
             .expect("relying party"),
+        keys: keys.clone(),
     };
     let site = SiteConfig {
         site_root: dir.path().join("site").display().to_string(),
@@ -67,6 +74,8 @@ async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) 
     TestApp {
         router: router(state, &site),
         db,
+        keys,
+        db_dir: dir.path().join("haven.db"),
         totp: Default::default(),
         _dir: dir,
     }
@@ -125,6 +134,13 @@ impl TestApp {
         assert!(cookie.contains("SameSite=Strict"), "{cookie}");
         assert!(cookie.contains("Secure"), "{cookie}");
         cookie.split(';').next().expect("cookie pair").to_string()
+    }
+
+    /// The authenticator-app key of a person enrolled in this app, as text (base32).
+    pub fn totp_secret_text(&self, username: &str) -> Option<String> {
+        let held = self.totp.lock().expect("totp");
+        held.get(username)
+            .map(|(secret, _)| app::auth::totp::encode_secret(secret))
     }
 
     /// Complete a pending session with the person's authenticator app (enrolling it the first time).

@@ -8,6 +8,7 @@ mod common;
 mod api;
 mod audit;
 mod breach;
+mod encryption;
 mod fund;
 mod mfa;
 mod policy;

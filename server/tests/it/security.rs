@@ -211,6 +211,8 @@ fn the_command_line_creates_users_unlocks_and_verifies_the_audit_chain() {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_haven"));
         cmd.args(args)
             .env("HAVEN_DB_URL", &url)
+            .env("HAVEN_KEY_FILE", dir.path().join("haven.key"))
+            .env_remove("HAVEN_DATA_KEYS")
             .env_remove("HAVEN_NEW_PASSWORD");
         if let Some(p) = password {
             cmd.env("HAVEN_NEW_PASSWORD", p);
