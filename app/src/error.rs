@@ -37,6 +37,15 @@ pub enum ErrorCode {
     PasskeyRefused,
     /// The enrolment expired or was never started.
     StartAgain,
+    /// A value that must be at least another setting (the ceiling and the Chief's cap).
+    BelowCap,
+    /// The change would leave the department without an active administrator.
+    LastAdministrator,
+    /// That username is taken.
+    UsernameTaken,
+    /// Pick at least one.
+    NoneChosen,
+    InvalidDateTime,
 }
 
 impl ErrorCode {
@@ -74,6 +83,16 @@ impl ErrorCode {
             }
             ErrorCode::PasskeyRefused => "The passkey could not be verified. Try again.".into(),
             ErrorCode::StartAgain => "This set-up expired. Start again.".into(),
+            ErrorCode::BelowCap => {
+                format!("Must be at least the Chief's approval cap (${limit}).")
+            }
+            ErrorCode::LastAdministrator => {
+                "Haven needs at least one active administrator: give the role to someone else first."
+                    .into()
+            }
+            ErrorCode::UsernameTaken => "That username is already taken.".into(),
+            ErrorCode::NoneChosen => "Choose at least one.".into(),
+            ErrorCode::InvalidDateTime => "Enter a date and a time.".into(),
         }
     }
 }
@@ -131,6 +150,12 @@ pub enum AppError {
     Refused {
         refusal: crate::funds::lifecycle::TransitionError,
     },
+    /// A change to a clinical note was refused (signed notes are locked; only the author edits a
+    /// draft).
+    #[error("note refused")]
+    NoteRefused {
+        refusal: crate::casework::domain::NoteRefusal,
+    },
     /// This action (disbursing cash, exporting, disclosing) needs the person to confirm it is them
     /// again: their last proof of presence is too old.
     #[error("step-up re-authentication required")]
@@ -157,6 +182,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::Refused { refusal } => refusal.status(),
+            AppError::NoteRefused { .. } => 409,
             AppError::Internal => 500,
             AppError::Transport { .. } => 400,
         }
@@ -177,6 +203,7 @@ impl AppError {
                     .into()
             }
             AppError::Refused { refusal } => refusal.message(),
+            AppError::NoteRefused { refusal } => refusal.message().into(),
             AppError::StepUpRequired => "Confirm it's you to continue.".into(),
             AppError::Internal => "Something went wrong on the server. Please try again.".into(),
             AppError::Transport { .. } => {

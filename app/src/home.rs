@@ -27,13 +27,20 @@ pub fn HomePage() -> impl IntoView {
                             let fund = policy::can_view_fund(&user);
                             let report = policy::can_report(&user);
                             let audit = policy::can_audit(&user);
+                            let admin = policy::administers(&user);
+                            let casework = policy::does_casework(&user);
+                            let check = policy::can_check_contact(&user) && !casework;
                             view! {
                                 {user.has(Role::SocialWorker).then(|| view! { <ReplenishTask/> })}
+                                {casework.then(|| view! { <crate::casework::views::FollowUpsDue/> })}
                                 {policy::handles_breaches(&user).then(|| view! { <crate::breach::views::OpenBreaches/> })}
                                 <p class="roles">
                                     {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
                                 </p>
                                 <nav class="actions" aria-label="Your work">
+                                    {casework.then(|| view! {
+                                        <a class="action primary" href="/clients">"Clients"</a>
+                                    })}
                                     {review.then(|| view! {
                                         <a class="action primary" href="/requests/queue">{queue_label}</a>
                                     })}
@@ -49,12 +56,18 @@ pub fn HomePage() -> impl IntoView {
                                     {audit.then(|| view! {
                                         <a class="action primary" href="/audit">"Audit log"</a>
                                     })}
+                                    {admin.then(|| view! {
+                                        <a class="action primary" href="/admin">"Administration"</a>
+                                    })}
                                     {file.then(|| view! {
                                         <a class="action primary" href="/requests/new">"New emergency fund request"</a>
                                         <a class="action" href="/requests/mine">"My requests"</a>
                                     })}
+                                    {check.then(|| view! {
+                                        <a class="action" href="/contact-check">"Social-services contact check"</a>
+                                    })}
                                 </nav>
-                                {(!file && !review && !fund && !report && !audit).then(|| view! {
+                                {(!file && !review && !fund && !report && !audit && !admin).then(|| view! {
                                     <p>"Nothing waits for you here yet."</p>
                                 })}
                                 <p class="breach-link"><a href="/breach">"Report a breach"</a>

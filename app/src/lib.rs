@@ -1,6 +1,7 @@
 //! Haven: the field app of a police Social Service Unit (Hanover Park directive 515-S).
 //!
 //! # Layout
+//! - [`admin`]: the administrator's accounts, roles and department settings.
 //! - [`audit`] (`ssr`): the hash-chained, append-only audit trail.
 //! - [`error`]: errors as data (codes and fields), shared by browser and server.
 //! - [`settings`]: department settings (the $25 cap, the $50 floor, …) with the directive's defaults.
@@ -13,9 +14,11 @@
 //! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
 //! `auth::policy`) are plain Rust with no I/O, so the browser and the server run the same rules.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod breach;
+pub mod casework;
 #[cfg(feature = "ssr")]
 pub mod crypto;
 #[cfg(feature = "ssr")]
@@ -90,6 +93,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/fund") view=funds::fund_views::FundPage/>
                 <Route path=path!("/reports/monthly") view=funds::fund_views::ReportPage/>
                 <Route path=path!("/audit") view=audit::views::AuditPage/>
+                <Route path=path!("/admin") view=admin::views::AdminPage/>
+                <Route path=path!("/clients") view=casework::views::ClientsPage/>
+                <Route path=path!("/clients/:id") view=casework::views::ClientPage/>
+                <Route path=path!("/clients/:id/visit") view=casework::visit_views::NewVisitPage/>
+                <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
                 <Route path=path!("/breach") view=breach::views::ReportBreachPage/>
                 <Route path=path!("/breaches") view=breach::views::BreachesPage/>
                 <Route path=path!("/breaches/:id") view=breach::views::BreachPage/>

@@ -170,6 +170,22 @@ pub mod policy {
         ("/api/list_breaches", Access::Rule(handles_breaches)),
         ("/api/get_breach", Access::Rule(handles_breaches)),
         ("/api/acknowledge_breach", Access::Rule(handles_breaches)),
+        ("/api/list_people", Access::Rule(administers)),
+        ("/api/create_account", Access::Rule(administers)),
+        ("/api/set_roles", Access::Rule(administers)),
+        ("/api/set_active", Access::Rule(administers)),
+        ("/api/update_settings", Access::Rule(administers)),
+        // Casework: clinical content, for the social workers of the unit alone.
+        ("/api/save_client", Access::Rule(does_casework)),
+        ("/api/list_clients", Access::Rule(does_casework)),
+        ("/api/get_client", Access::Rule(does_casework)),
+        ("/api/save_visit", Access::Rule(does_casework)),
+        ("/api/sign_visit", Access::Rule(does_casework)),
+        ("/api/add_addendum", Access::Rule(does_casework)),
+        ("/api/add_personal_note", Access::Rule(does_casework)),
+        ("/api/follow_ups_due", Access::Rule(does_casework)),
+        // "Has a social-services contact — call the social worker": yes or no, no content.
+        ("/api/contact_check", Access::Rule(can_check_contact)),
     ];
 
     /// The access rule of an endpoint, if it has one.
@@ -229,6 +245,24 @@ pub mod policy {
         user.has(Role::DeputyChief)
     }
 
+    /// Who reads and writes clinical records (clients, visits, assessments, notes): the police
+    /// social workers of the unit, unit-wide. Nobody else, the administrator included.
+    pub fn does_casework(user: &CurrentUser) -> bool {
+        user.has(Role::SocialWorker)
+    }
+
+    /// Who may ask whether a person is known to the unit (and learns nothing more): those who
+    /// meet residents.
+    pub fn can_check_contact(user: &CurrentUser) -> bool {
+        [Role::Officer, Role::Supervisor, Role::SocialWorker]
+            .iter()
+            .any(|r| user.has(*r))
+    }
+
+    /// Who manages accounts, roles and department settings (and sees no client content).
+    pub fn administers(user: &CurrentUser) -> bool {
+        user.has(Role::Administrator)
+    }
     /// Who reads and exports the audit trail (nobody edits it).
     pub fn can_audit(user: &CurrentUser) -> bool {
         user.has(Role::Auditor)

@@ -26,6 +26,22 @@ pub const SEALED: &[(&str, &[&str])] = &[
     ("breach_report", &["note"]),
     ("person", &["totp_secret"]),
     ("session", &["ceremony"]),
+    (
+        "client",
+        &["name", "date_of_birth", "telephone", "address", "household"],
+    ),
+    (
+        "visit",
+        &[
+            "location",
+            "present",
+            "narrative",
+            "assessment",
+            "actions_taken",
+        ],
+    ),
+    ("visit_addendum", &["text"]),
+    ("personal_note", &["text"]),
 ];
 
 /// What the key check seals: opening it proves a key is the one the database was sealed with.

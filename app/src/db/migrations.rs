@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "encryption at rest",
         include_str!("migrations/0008_encryption_at_rest.surql"),
     ),
+    (
+        9,
+        "casework",
+        include_str!("migrations/0009_casework.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

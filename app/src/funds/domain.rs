@@ -238,7 +238,7 @@ pub struct ValidRequest {
 }
 
 /// Trim; refuse empty when required and anything longer than `max` characters.
-fn text(
+pub(crate) fn text(
     errors: &mut Vec<FieldError>,
     field: &str,
     value: &str,
@@ -285,7 +285,7 @@ pub fn parse_amount(value: &str, ceiling: Decimal) -> Result<Decimal, (ErrorCode
 }
 
 /// Telephone: digits and the usual punctuation, 7 to 15 digits (E.164's maximum).
-fn phone_ok(v: &str) -> bool {
+pub(crate) fn phone_ok(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let allowed = v
         .chars()

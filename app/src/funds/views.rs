@@ -43,7 +43,7 @@ pub fn NewRequestPage() -> impl IntoView {
 
 /// The label, the input (children), and the field's error, announced when it appears.
 #[component]
-fn FieldShell(
+pub(crate) fn FieldShell(
     label: &'static str,
     name: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
@@ -252,7 +252,7 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
 }
 
 /// Move the keyboard (and the screen reader) to the first field in error.
-fn focus_first_invalid() {
+pub(crate) fn focus_first_invalid() {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;

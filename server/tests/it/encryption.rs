@@ -17,6 +17,12 @@ const REASON: &str = "Canary narrative: the furnace flooded the basement";
 const DENIAL: &str = "Canary denial Xylophone";
 const REFUSAL: &str = "Canary refusal Marimba";
 const BREACH: &str = "Canary breach note Ocelot";
+const CLIENT: &str = "Canary Client Tlaloc";
+const HOUSEHOLD: &str = "Canary Household Axolotl";
+const NARRATIVE: &str = "Canary visit narrative Quokka";
+const ASSESSMENT: &str = "Canary assessment Narwhal";
+const ADDENDUM: &str = "Canary addendum Okapi";
+const PERSONAL: &str = "Canary personal note Tapir";
 /// Stored in plaintext on purpose (a staff member's display name is not client content).
 const CONTROL: &str = "Plaintext Control Pangolin";
 
@@ -82,6 +88,59 @@ async fn plant(app: &TestApp) -> (String, String) {
             "/api/report_breach",
             &officer,
             &format!("kind=other&note={}", BREACH.replace(' ', "+")),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+
+    // Casework: a client, a signed visit with an addendum, a personal note.
+    let client = uuid::Uuid::now_v7().to_string();
+    let a = app
+        .send(json_post(
+            "/api/save_client",
+            Some(&sw),
+            json!({ "draft": { "id": client, "name": CLIENT, "date_of_birth": "1970-05-05",
+                "telephone": PHONE, "address": ADDRESS, "household": HOUSEHOLD },
+                "confirmed_new": true }),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let visit = uuid::Uuid::now_v7().to_string();
+    let a = app
+        .send(json_post(
+            "/api/save_visit",
+            Some(&sw),
+            json!({ "draft": { "id": visit, "client_id": client, "kind": "mental_health",
+                "setting": "on_site", "occurred_at": "2026-01-02T03:04:05Z",
+                "location": ADDRESS, "present": CLIENT, "narrative": NARRATIVE,
+                "assessment": ASSESSMENT, "actions_taken": NARRATIVE } }),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let a = app
+        .call("/api/sign_visit", &sw, &format!("id={visit}"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let a = app
+        .call(
+            "/api/add_addendum",
+            &sw,
+            &format!(
+                "visit={visit}&id={}&text={}",
+                uuid::Uuid::now_v7(),
+                ADDENDUM.replace(' ', "+")
+            ),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let a = app
+        .call(
+            "/api/add_personal_note",
+            &sw,
+            &format!(
+                "client={client}&id={}&text={}",
+                uuid::Uuid::now_v7(),
+                PERSONAL.replace(' ', "+")
+            ),
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -153,6 +212,12 @@ async fn confidential_fields_are_sealed_and_the_raw_files_hold_no_canary() {
         DENIAL,
         REFUSAL,
         BREACH,
+        CLIENT,
+        HOUSEHOLD,
+        NARRATIVE,
+        ASSESSMENT,
+        ADDENDUM,
+        PERSONAL,
         totp.as_str(),
     ] {
         let hits = find_in_files(&app.db_dir, canary.as_bytes());

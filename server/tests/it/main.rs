@@ -5,9 +5,11 @@
 
 mod common;
 
+mod admin;
 mod api;
 mod audit;
 mod breach;
+mod casework;
 mod encryption;
 mod fund;
 mod mfa;

@@ -59,6 +59,38 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         // A wrong code (one failure per person: far from the lockout).
         "/api/totp_enrol_finish" | "/api/totp_sign_in" => Call::Form("code=000000".into()),
         "/api/submit_monthly_report" => Call::Form("month=1999-01".into()),
+        "/api/list_people" => Call::Form(String::new()),
+        "/api/create_account" => Call::Json(json!({ "person": {
+            "username": format!("matrix-{caller}"), "display_name": "Matrix Person",
+            "roles": ["officer"], "password": "a long and unusual phrase" } })),
+        // No change: the rest of the matrix still runs with everybody as they were.
+        "/api/set_roles" => Call::Json(json!({ "username": "officer2", "roles": ["officer"] })),
+        "/api/set_active" => Call::Form("username=officer2&active=true".into()),
+        "/api/update_settings" => Call::Json(json!({ "draft": app::settings::SettingsDraft::from(
+            &app::settings::DepartmentSettings::default()) })),
+        // Casework, on records that do not exist (the social worker gets "not found" or a saved
+        // new client; everybody else is refused before any lookup).
+        "/api/save_client" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "name": format!("Matrix Client {caller}") },
+            "confirmed_new": true })),
+        "/api/list_clients" => Call::Form("search=".into()),
+        "/api/get_client" | "/api/sign_visit" => Call::Form(format!("id={}", uuid::Uuid::now_v7())),
+        "/api/save_visit" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
+            "kind": "other", "setting": "station",
+            "occurred_at": "2026-01-01T00:00:00Z", "narrative": "matrix" } })),
+        "/api/add_addendum" => Call::Form(format!(
+            "visit={}&id={}&text=matrix",
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7()
+        )),
+        "/api/add_personal_note" => Call::Form(format!(
+            "client={}&id={}&text=matrix",
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7()
+        )),
+        "/api/follow_ups_due" => Call::Form(String::new()),
+        "/api/contact_check" => Call::Form("name=Matrix+Client&date_of_birth=".into()),
         _ => return None,
     })
 }

@@ -1,0 +1,99 @@
+import { test, expect } from '@playwright/test';
+import { device, signIn } from './helpers';
+
+// Casework at phone size (app/src/casework): the social worker opens a client, records a death
+// notification on-site with its checklist, signs it, corrects it with an addendum; a look-alike
+// client is held back; an officer learns only that there is a contact.
+
+test('the social worker records and signs a death notification on the phone, then adds an addendum', async ({
+  browser,
+}) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'socialworker');
+  await page.getByRole('link', { name: 'Clients' }).click();
+  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+
+  // The shared rules name the field before anything is sent.
+  const form = page.getByRole('form', { name: 'New client' });
+  await form.getByLabel('Date of birth').fill('2099-01-01');
+  await form.getByRole('button', { name: 'Save the client' }).click();
+  await expect(page.locator('#name-error')).toHaveText('This field is required.');
+  await expect(page.locator('#date_of_birth-error')).toHaveText('The date cannot be in the future.');
+
+  await form.getByLabel('Name', { exact: true }).fill('Elena Marsh');
+  await form.getByLabel('Date of birth').fill('1958-07-19');
+  await form.getByLabel('Telephone').fill('630-555-0142');
+  await form.getByLabel('Address').fill('40 Walnut Ave, Hanover Park');
+  await form.getByRole('button', { name: 'Save the client' }).click();
+  await expect(page).toHaveURL(/\/clients\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: 'Elena Marsh' })).toBeVisible();
+  const clientUrl = page.url();
+
+  await page.getByRole('link', { name: 'Record a crisis visit' }).click();
+  await expect(page).toHaveURL(/\/visit$/);
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  await page.getByLabel('Kind of intervention').selectOption('death_notification');
+  const checklist = page.locator('#checklist');
+  await expect(checklist).toBeVisible();
+  await checklist.getByLabel(/Identity of the deceased verified/).check();
+  await checklist.getByLabel(/Notified in person/).check();
+  await checklist.getByLabel(/Someone stays with the family/).check();
+  await page.getByLabel('Who was present').fill('Officer Diaz; Mrs Marsh; her neighbour');
+  await page.getByLabel('Police report number').fill('26-004777');
+
+  // Signing without a narrative: refused by name, nothing lost.
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  await expect(page.locator('#narrative-error')).toHaveText('This field is required.');
+  await expect(checklist.getByLabel(/Notified in person/)).toBeChecked();
+
+  await page.getByLabel('Narrative').fill('Told Mrs Marsh of her husband’s death at her door, in person.');
+  await page.getByLabel('Assessment').fill('Acute grief, oriented, no risk to self.');
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  await expect(page).toHaveURL(clientUrl);
+
+  const visit = page.getByRole('article', { name: 'Death notification' });
+  await expect(visit).toContainText('Signed');
+  await expect(visit).toContainText('Notified in person, in plain words, with an officer present');
+  await expect(visit).toContainText('Told Mrs Marsh of her husband’s death');
+  await expect(visit.getByRole('button', { name: 'Sign this note' })).toHaveCount(0);
+
+  // A correction is an addendum beside the signed note.
+  await visit.getByLabel('Addendum (the signed note stays as it is)').fill('The neighbour is Mr Okafor.');
+  await visit.getByRole('button', { name: 'Add the addendum' }).click();
+  await expect(visit.getByRole('region', { name: 'Addenda' })).toContainText('The neighbour is Mr Okafor.');
+  await expect(visit).toContainText('Told Mrs Marsh of her husband’s death');
+
+  // A personal note: only its author sees it.
+  await page.getByLabel('New personal note').fill('Ask about the daughter next time.');
+  await page.getByRole('button', { name: 'Add the personal note' }).click();
+  await expect(page.getByRole('region', { name: 'Personal notes' })).toContainText('Ask about the daughter');
+
+  // The same person typed again is held back as a possible duplicate.
+  await page.goto('/clients');
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  const again = page.getByRole('form', { name: 'New client' });
+  await again.getByLabel('Name', { exact: true }).fill('marsh, elena');
+  await again.getByRole('button', { name: 'Save the client' }).click();
+  await expect(page.locator('#possible-duplicates')).toContainText('Elena Marsh');
+  await ctx.close();
+
+  // An officer: yes or no, and nothing more.
+  const octx = await device(browser, 'phone');
+  const opage = await octx.newPage();
+  await signIn(opage, 'officer');
+  await expect(opage.getByRole('link', { name: 'Clients' })).toHaveCount(0);
+  await opage.getByRole('link', { name: 'Social-services contact check' }).click();
+  await expect(opage.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  await opage.getByLabel('Name').fill('Elena Marsh');
+  await opage.getByRole('button', { name: 'Check' }).click();
+  await expect(opage.locator('#contact-answer')).toHaveText(
+    'This person has a social-services contact — call the social worker.',
+  );
+  await expect(opage.locator('main')).not.toContainText('Walnut');
+  const file = await opage.request.post('/api/get_client', { form: { id: clientUrl.split('/').pop()! } });
+  expect(file.status()).toBe(403);
+  expect(await file.text()).not.toContain('Marsh');
+  await octx.close();
+});
