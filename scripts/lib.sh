@@ -82,6 +82,10 @@ build_site() {
   scripts/node_modules/.bin/terser "$pkg/haven.js" --module --compress --mangle -o "$pkg/haven.js"
   cp style/main.css "$pkg/haven.css"
   if [ -d public ]; then cp -r public/. "$HAVEN_SITE_ROOT/"; fi
+  # The service worker's cache is named after the bundle: a new build is a new release.
+  local version
+  version="$(cat "$pkg"/haven.js "$pkg"/haven_bg.wasm "$pkg"/haven.css | sha256sum | cut -c1-16)"
+  sed -i "s/__HAVEN_VERSION__/$version/" "$HAVEN_SITE_ROOT/sw.js"
 }
 
 # The server (debug by default: a release build with SurrealDB takes over an hour cold on 2 cores).

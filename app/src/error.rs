@@ -46,6 +46,10 @@ pub enum ErrorCode {
     /// Pick at least one.
     NoneChosen,
     InvalidDateTime,
+    PinFormat,
+    PinGuessable,
+    WrongPin,
+    PinMismatch,
 }
 
 impl ErrorCode {
@@ -93,6 +97,14 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "That username is already taken.".into(),
             ErrorCode::NoneChosen => "Choose at least one.".into(),
             ErrorCode::InvalidDateTime => "Enter a date and a time.".into(),
+            ErrorCode::PinFormat => "Use 6 to 12 digits.".into(),
+            ErrorCode::PinGuessable => {
+                "Too easy to guess: avoid one digit repeated and runs like 123456.".into()
+            }
+            ErrorCode::PinMismatch => "The two PINs differ.".into(),
+            ErrorCode::WrongPin => format!(
+                "Wrong PIN. {limit} more wrong PIN(s) and this device's offline data is wiped."
+            ),
         }
     }
 }

@@ -67,6 +67,7 @@ pub fn HomePage() -> impl IntoView {
                                         <a class="action" href="/contact-check">"Social-services contact check"</a>
                                     })}
                                 </nav>
+                                {file.then(|| view! { <crate::offline::views::OutboxPanel/> })}
                                 {(!file && !review && !fund && !report && !audit && !admin).then(|| view! {
                                     <p>"Nothing waits for you here yet."</p>
                                 })}

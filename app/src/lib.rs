@@ -9,10 +9,14 @@
 //! - [`funds`]: the Emergency Request For Funds — domain rules, server functions, storage, screens.
 //! - [`crypto`] (`ssr`): encryption at rest of confidential fields, key rotation, blind indexes.
 //! - [`db`] (`ssr`): SurrealDB connection and numbered migrations.
+//! - [`casework`]: clients, crisis-visit notes, addenda, personal notes, the officers' contact check.
+//! - [`offline`]: the encrypted on-device outbox, its sync, the service worker's registration.
 //! - [`ui`]: small shared view components.
 //!
 //! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
 //! `auth::policy`) are plain Rust with no I/O, so the browser and the server run the same rules.
+// The views' nested types are deep: the WASM release build needs more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod admin;
 pub mod audit;
@@ -26,6 +30,7 @@ pub mod db;
 pub mod error;
 pub mod funds;
 pub mod home;
+pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod pdf;
 pub mod settings;
@@ -65,6 +70,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <meta name="theme-color" content="#1f3a5f"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon-192.png"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -78,6 +85,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(offline::views::Outbox::new());
     view! {
         <Stylesheet id="haven" href="/pkg/haven.css"/>
         <Title text="Haven"/>

@@ -16,6 +16,9 @@ pub fn Page(
     let me = Resource::new(|| (), |_| crate::auth::api::whoami());
     // Every signed-in page arms the idle lock (in the browser; once per page load).
     Effect::new(|_| crate::auth::idle::install());
+    // …and keeps the app shell for offline use and sends what waits when the network returns.
+    let outbox = crate::offline::views::outbox();
+    Effect::new(move |_| crate::offline::views::install(outbox));
     view! {
         <leptos_meta::Title text=format!("{title} · Haven")/>
         <header class="bar">

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as crypto from 'crypto';
-import { device, draft, signIn, signInWithPassword } from './helpers';
+import { device, draft, signIn, signInWithPassword, PASSWORD } from './helpers';
 
 // The second factor in a real browser: a passkey enrolled at the first sign-in with Chromium's
 // virtual authenticator (user verification on), used at the next sign-in; a captured assertion
@@ -62,9 +62,20 @@ function totp(secret: Buffer, step: number): string {
 test('without a passkey, an authenticator app is the second factor; a wrong code names the field', async ({
   browser,
 }) => {
+  // A person who has never signed in (the demo accounts get passkeys in the other files).
+  const username = `totp${Date.now().toString(36)}`;
+  const actx = await device(browser, 'tablet');
+  const apage = await actx.newPage();
+  await signIn(apage, 'admin');
+  const made = await apage.request.post('/api/create_account', {
+    data: { person: { username, display_name: 'Tess Totp', roles: ['auditor'], password: PASSWORD } },
+  });
+  expect(made.status()).toBe(200);
+  await actx.close();
+
   const ctx = await device(browser, 'phone');
   const page = await ctx.newPage();
-  await signInWithPassword(page, 'admin');
+  await signInWithPassword(page, username);
   await expect(page.getByRole('heading', { name: 'Set up your second factor' })).toBeVisible();
   await page.getByRole('button', { name: 'Use an authenticator app instead' }).click();
   const secret = base32Decode((await page.locator('#totp-secret').textContent())!.trim());

@@ -184,6 +184,8 @@ pub mod policy {
         ("/api/add_addendum", Access::Rule(does_casework)),
         ("/api/add_personal_note", Access::Rule(does_casework)),
         ("/api/follow_ups_due", Access::Rule(does_casework)),
+        // The offline outbox: each record is checked as if sent from its form.
+        ("/api/sync_push", Access::SignedIn),
         // "Has a social-services contact — call the social worker": yes or no, no content.
         ("/api/contact_check", Access::Rule(can_check_contact)),
     ];

@@ -424,9 +424,13 @@ fn is_public(path: &str) -> bool {
     ) || is_static(path)
 }
 
-/// The built bundle (WASM, JS, CSS) and assets: public, cacheable, and never worth a session lookup.
+/// The built bundle (WASM, JS, CSS), assets, and what makes Haven an installable app (the service
+/// worker, the manifest, its icons, the no-signal page): public, and never worth a session lookup.
 pub fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.starts_with("/assets/")
+    path.starts_with("/pkg/")
+        || path.starts_with("/assets/")
+        || path.starts_with("/icons/")
+        || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/offline.html")
 }
 
 /// A state-changing request whose Origin is another site is refused (CSRF), whatever the cookie.

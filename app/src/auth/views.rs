@@ -4,7 +4,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::api::{SignIn, SignOut};
+use super::api::SignIn;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -61,10 +61,52 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn SignOutButton() -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    // Without the app loaded the form posts to the server function, which signs out and goes to
+    // the sign-in page. With it, the device's store and cached pages are wiped first (offline too),
+    // after a warning when records still wait to be sent.
+    let outbox = crate::offline::views::outbox();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let waiting = outbox
+            .status
+            .get_untracked()
+            .map(|s| s.waiting)
+            .unwrap_or(0);
+        if waiting > 0 && !confirm_discard(waiting) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            crate::offline::device::wipe().await;
+            let _ = super::api::sign_out().await;
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign("/login");
+            }
+        });
+    };
     view! {
-        <ActionForm action=sign_out attr:class="signout">
+        <form method="post" action="/api/sign_out" class="signout" on:submit=on_submit>
             <button type="submit" class="link">"Sign out"</button>
-        </ActionForm>
+        </form>
+    }
+}
+
+/// Ask before signing out deletes records that were never sent.
+fn confirm_discard(waiting: usize) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "{waiting} record(s) saved on this device have not been sent. Signing out deletes them. Sign out anyway?"
+                ))
+                .ok()
+            })
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = waiting;
+        true
     }
 }

@@ -17,12 +17,7 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/submit_request")?;
-        let draft = super::domain::RequestDraft::from_json(&draft).map_err(AppError::invalid)?;
-        let settings = crate::settings::store::load(&state.db).await?;
-        let today = chrono::Utc::now().date_naive();
-        let valid = super::domain::validate(&draft, &settings, today).map_err(AppError::invalid)?;
-        let device = crate::auth::server::device();
-        super::store::insert(&state.db, &state.keys, &valid, &user.id, &device).await
+        file_request(&state, &user, &draft).await
     }
     .await;
     crate::audit::store::finish(
@@ -32,6 +27,22 @@ pub async fn submit_request(draft: serde_json::Value) -> Result<SubmitOutcome, A
         result,
     )
     .await
+}
+
+/// File one request for `user` (who may file): the shared rules, then the idempotent insert. The
+/// form's submission and the offline outbox's push both come here.
+#[cfg(feature = "ssr")]
+pub async fn file_request(
+    state: &crate::db::AppState,
+    user: &crate::auth::CurrentUser,
+    draft: &serde_json::Value,
+) -> Result<SubmitOutcome, AppError> {
+    let draft = super::domain::RequestDraft::from_json(draft).map_err(AppError::invalid)?;
+    let settings = crate::settings::store::load(&state.db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let valid = super::domain::validate(&draft, &settings, today).map_err(AppError::invalid)?;
+    let device = crate::auth::server::device();
+    super::store::insert(&state.db, &state.keys, &valid, &user.id, &device).await
 }
 
 /// The signed-in person's own requests, newest first.
@@ -139,7 +150,7 @@ pub enum MovementInput {
 
 /// The audit's name for a request: its id when the caller sent a valid one.
 #[cfg(feature = "ssr")]
-fn request_record(id: &str) -> String {
+pub(crate) fn request_record(id: &str) -> String {
     uuid::Uuid::parse_str(id)
         .map(|u| format!("fund_request:{u}"))
         .unwrap_or_else(|_| "fund_request:invalid".into())

@@ -26,6 +26,7 @@ pub fn NewRequestPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| crate::auth::api::whoami());
     view! {
         <Page title="New emergency fund request">
+            <crate::offline::views::OutboxPanel/>
             <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
                 {move || Suspend::new(async move {
                     match (settings.await, me.await) {
@@ -141,6 +142,61 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
     };
     let invalid = move |field: &'static str| error_for(field).is_some().to_string();
 
+    // Offline: saved on this device (after its PIN when the page was reloaded), then a fresh form
+    // for the next request.
+    let outbox = crate::offline::views::outbox();
+    let queued = RwSignal::new(false);
+    let waiting_for_pin = StoredValue::new(None::<serde_json::Value>);
+    let need_pin = RwSignal::new(false);
+    let device_note = RwSignal::new(None::<String>);
+    let start_again = move || {
+        for field in [
+            requester_name,
+            age,
+            sex,
+            address,
+            telephone,
+            reason,
+            purpose,
+            amount,
+        ] {
+            field.set(String::new());
+        }
+        id.set(uuid::Uuid::now_v7().to_string());
+        attempted.set(false);
+        touched.update(|t| t.clear());
+    };
+    let keep_on_device = move |body: serde_json::Value| async move {
+        use crate::offline::VaultError;
+        let key = body
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        match crate::offline::views::queue_request(outbox, &key, &body).await {
+            Ok(()) => {
+                need_pin.set(false);
+                device_note.set(None);
+                queued.set(true);
+                start_again();
+            }
+            Err(VaultError::Locked) => {
+                waiting_for_pin.set_value(Some(body));
+                need_pin.set(true);
+            }
+            Err(e) => device_note.set(Some(format!(
+                "No signal, and this request could not be saved on the device: {} Nothing was lost: it is still in the form.",
+                e.message()
+            ))),
+        }
+    };
+    let unlocked = Callback::new(move |_: ()| {
+        if let Some(body) = waiting_for_pin.get_value() {
+            waiting_for_pin.set_value(None);
+            leptos::task::spawn_local(keep_on_device(body));
+        }
+    });
+
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -155,10 +211,20 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
         }
         let body = serde_json::to_value(draft()).unwrap_or_default();
         pending.set(true);
+        queued.set(false);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match submit_request(body).await {
+            // No signal (or the server out of reach): the request waits in this device's outbox.
+            let sent = if crate::offline::views::is_offline() {
+                Err(AppError::Transport {
+                    message: "offline".into(),
+                })
+            } else {
+                submit_request(body.clone()).await
+            };
+            match sent {
                 Ok(_) => navigate("/requests/mine", Default::default()),
+                Err(AppError::Transport { .. }) => keep_on_device(body).await,
                 Err(e) => {
                     server_errors.set(e.field_errors().to_vec());
                     failure.set(Some(e));
@@ -243,11 +309,23 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
                 </p>
             </FieldShell>
             <p class="completed-by">"Department personnel completing form: " <strong>{completed_by}</strong></p>
-            {move || failure.get().map(|e| view! { <p class="notice error" role="alert">{e.message()}</p> })}
+            {move || failure.get().filter(|e| !matches!(e, AppError::Transport { .. })).map(|e| view! { <p class="notice error" role="alert">{e.message()}</p> })}
+            {move || device_note.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
+            <Show when=move || queued.get()>
+                <p class="notice" role="status" id="queued">
+                    "Saved on this device — waiting to send. It goes as soon as there is signal."
+                </p>
+            </Show>
             <button type="submit" class="primary" disabled=move || pending.get()>
                 {move || if pending.get() { "Sending…" } else { "Submit request" }}
             </button>
         </form>
+        <Show when=move || need_pin.get()>
+            <div class="notice warn" id="needs-pin">
+                <p>"No signal. Enter this device's PIN to save the request here; it is sent when the network returns."</p>
+                <crate::offline::views::PinUnlock then=unlocked id="pin-for-request"/>
+            </div>
+        </Show>
     }
 }
 

@@ -15,4 +15,5 @@ mod fund;
 mod mfa;
 mod policy;
 mod security;
+mod sync;
 mod tls;

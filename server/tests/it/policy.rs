@@ -90,6 +90,7 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
             uuid::Uuid::now_v7()
         )),
         "/api/follow_ups_due" => Call::Form(String::new()),
+        "/api/sync_push" => Call::Json(json!({ "records": [] })),
         "/api/contact_check" => Call::Form("name=Matrix+Client&date_of_birth=".into()),
         _ => return None,
     })

@@ -1,0 +1,143 @@
+import { test, expect, Page } from '@playwright/test';
+import { device, signIn, openNewRequest } from './helpers';
+
+// Offline work (app/src/offline, public/sw.js) with the network cut through the browser context:
+// the form opens from the service worker's cache, requests wait encrypted in IndexedDB behind the
+// device's PIN, survive a reload, and arrive once when the signal returns. Ten wrong PINs wipe it.
+
+const run = Date.now().toString(36);
+const PIN = '284716';
+
+async function setPin(page: Page): Promise<void> {
+  const setup = page.getByRole('form', { name: 'PIN of this device' });
+  await setup.getByLabel('New PIN').fill('12345');
+  await setup.getByRole('button', { name: 'Set the PIN' }).click();
+  await expect(page.locator('#pin-error')).toHaveText('Use 6 to 12 digits.');
+  await setup.getByLabel('New PIN').fill(PIN);
+  await setup.getByLabel('The same PIN again').fill(PIN);
+  await setup.getByRole('button', { name: 'Set the PIN' }).click();
+  await expect(page.locator('#outbox-count')).toHaveText(/Nothing waits to send/);
+}
+
+/** Until the worker controls the page and holds the request form for offline use. */
+async function shellReady(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          if (!navigator.serviceWorker.controller) return false;
+          for (const name of await caches.keys()) {
+            if (await (await caches.open(name)).match('/requests/new')) return true;
+          }
+          return false;
+        }),
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
+async function fill(page: Page, name: string, amount: string): Promise<void> {
+  await page.getByLabel('Name of requester').fill(name);
+  await page.getByLabel('Age').fill('52');
+  await page.getByLabel('Address').fill('9 Birch Ln, Hanover Park');
+  await page.getByLabel('Reason for request').fill('Stranded after a car fire; needs a bus fare home.');
+  await page.getByLabel('Purpose').selectOption('transportation');
+  await page.getByLabel('Amount requested ($)').fill(amount);
+  await page.getByRole('button', { name: 'Submit request' }).click();
+}
+
+test('requests filed with no signal wait on the device, survive a reload, and arrive once', async ({
+  browser,
+}) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer2');
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  await setPin(page);
+  await openNewRequest(page);
+  await shellReady(page);
+
+  // No signal: the form still opens (from the worker's cache) and still checks every field.
+  await ctx.setOffline(true);
+  const shell = await page.reload();
+  expect(shell?.fromServiceWorker()).toBe(true);
+  // Really no network, for the page and for its worker.
+  expect(await page.evaluate(() => fetch('/healthz').then(() => 'reached', () => 'no network'))).toBe(
+    'no network',
+  );
+  await expect(page.getByRole('heading', { name: 'New emergency fund request' })).toBeVisible();
+  await expect(page.locator('#date')).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await expect(page.locator('#requester_name-error')).toHaveText('This field is required.');
+
+  // The first request after the reload asks for the PIN, then is saved on the device.
+  const first = `Offline One ${run}`;
+  await fill(page, first, '9');
+  const prompt = page.locator('#needs-pin');
+  await expect(prompt).toBeVisible();
+  await prompt.getByLabel('PIN of this device').fill('000001');
+  await prompt.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#pin-for-request-error')).toContainText('Wrong PIN. 9 more');
+  await prompt.getByLabel('PIN of this device').fill(PIN);
+  await prompt.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#queued')).toBeVisible();
+  await expect(page.locator('#outbox-count')).toContainText('1 waiting to send');
+  await expect(page.getByLabel('Name of requester')).toHaveValue('');
+
+  const second = `Offline Two ${run}`;
+  await fill(page, second, '14');
+  await expect(page.locator('#outbox-count')).toContainText('2 waiting to send');
+
+  // A reload with no signal: both still wait (counted without the PIN; nothing readable).
+  await page.reload();
+  await expect(page.locator('#outbox-count')).toContainText('2 waiting to send');
+  await expect(page.locator('#outbox-items')).not.toContainText(first);
+
+  // Signal again: the PIN opens the store and both are sent.
+  await ctx.setOffline(false);
+  const outbox = page.getByRole('region', { name: 'Waiting to send' });
+  await outbox.getByLabel('PIN of this device').fill(PIN);
+  await outbox.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#outbox-count')).toContainText('Nothing waits to send', { timeout: 20_000 });
+  await expect(page.locator('#outbox-count')).toContainText('last sent');
+
+  // They arrived once each: the officer's list and the supervisor's queue.
+  await page.goto('/requests/mine');
+  await expect(page.getByText(first)).toHaveCount(1);
+  await expect(page.getByText(second)).toHaveCount(1);
+  const sctx = await device(browser, 'tablet');
+  const spage = await sctx.newPage();
+  await signIn(spage, 'supervisor');
+  await spage.goto('/requests/queue');
+  await expect(spage.getByText(first)).toHaveCount(1);
+  await expect(spage.getByText(second)).toHaveCount(1);
+  await sctx.close();
+  await ctx.close();
+});
+
+test('ten wrong PINs wipe what the device holds', async ({ browser }) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer2');
+  await setPin(page);
+  await openNewRequest(page);
+  await shellReady(page);
+  await ctx.setOffline(true);
+  await page.reload();
+  await expect(page.locator('#date')).not.toHaveValue('');
+  await fill(page, `Never Sent ${run}`, '5');
+  const prompt = page.locator('#needs-pin');
+  await expect(prompt).toBeVisible();
+  for (let i = 1; i < 10; i++) {
+    await prompt.getByLabel('PIN of this device').fill(`90000${i}`);
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.locator('#pin-for-request-error')).toContainText(`Wrong PIN. ${10 - i} more`);
+  }
+  await prompt.getByLabel('PIN of this device').fill('900010');
+  await prompt.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#pin-for-request-error')).toContainText('Too many wrong PINs');
+  // The key and the cached pages are gone: the device asks for a new PIN, nothing is queued.
+  await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
+  expect(await page.evaluate(async () => (await caches.keys()).length)).toBe(0);
+  await ctx.close();
+});
