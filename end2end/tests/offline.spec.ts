@@ -93,11 +93,9 @@ test('requests filed with no signal wait on the device, survive a reload, and ar
   await expect(page.locator('#outbox-count')).toContainText('2 waiting to send');
   await expect(page.locator('#outbox-items')).not.toContainText(first);
 
-  // Signal again: the PIN opens the store and both are sent.
+  // Signal again: signed in, the server's secret for this device opens the store (no PIN) and
+  // both are sent.
   await ctx.setOffline(false);
-  const outbox = page.getByRole('region', { name: 'Waiting to send' });
-  await outbox.getByLabel('PIN of this device').fill(PIN);
-  await outbox.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.locator('#outbox-count')).toContainText('Nothing waits to send', { timeout: 20_000 });
   await expect(page.locator('#outbox-count')).toContainText('last sent');
 
@@ -139,5 +137,30 @@ test('ten wrong PINs wipe what the device holds', async ({ browser }) => {
   // The key and the cached pages are gone: the device asks for a new PIN, nothing is queued.
   await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
   expect(await page.evaluate(async () => (await caches.keys()).length)).toBe(0);
+  await ctx.close();
+});
+
+test('a device revoked by the administrator wipes itself at its next contact', async ({ browser }) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer');
+  await setPin(page);
+  await openNewRequest(page);
+  await shellReady(page);
+
+  const actx = await device(browser, 'tablet');
+  const apage = await actx.newPage();
+  await signIn(apage, 'admin');
+  await apage.getByRole('link', { name: 'Administration' }).click();
+  await expect(apage.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  const row = apage.locator('#person-officer');
+  await row.getByRole('button', { name: 'Revoke offline devices' }).click();
+  await expect(row).toContainText('offline device(s) revoked');
+  await actx.close();
+
+  // The officer's next contact: the store is gone, a new PIN is asked for.
+  await page.goto('/');
+  await expect(page.locator('#outbox-note')).toContainText('This device was revoked');
+  await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
   await ctx.close();
 });

@@ -125,6 +125,12 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Revoke every offline device of a person (a lost phone): at its next contact with Haven, signed
+    /// in or not, each device wipes what it holds.
+    RevokeDevices {
+        #[arg(long)]
+        username: String,
+    },
     /// Check the audit chain; names the first broken link and exits 1 if there is one.
     AuditVerify,
     /// Rotate the data key: add a new current key to the key file, re-seal every confidential value
@@ -349,6 +355,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             audit_cli(&db, "person.reset_factors", &username).await;
             println!("removed the second factors of {username}; they enrol again at sign-in");
+            Ok(())
+        }
+        Command::RevokeDevices { username } => {
+            let revoked = app::offline::devices::revoke_all(&db, &username)
+                .await
+                .map_err(|e| e.message())?
+                .ok_or_else(|| format!("no account named {username:?}"))?;
+            audit_cli(&db, "person.revoke_devices", &username).await;
+            println!(
+                "revoked {revoked} device(s) of {username}; each wipes itself at its next contact"
+            );
             Ok(())
         }
         Command::AuditVerify => match app::audit::store::verify(&db).await {

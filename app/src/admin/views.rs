@@ -189,6 +189,21 @@ fn PersonRow(p: PersonSummary, refresh: Callback<()>) -> impl IntoView {
             });
         }
     };
+    let revoke = {
+        let username = username.clone();
+        move |_| {
+            let u = username.clone();
+            errors.set(vec![]);
+            leptos::task::spawn_local(async move {
+                match crate::offline::api::revoke_devices(u).await {
+                    Ok(n) => note.set(Some(format!(
+                        "{n} offline device(s) revoked: each wipes itself at its next contact."
+                    ))),
+                    Err(e) => note.set(Some(e.message())),
+                }
+            });
+        }
+    };
     let factors = match (p.passkeys, p.authenticator_app) {
         (0, false) => "None yet (enrols at first sign-in)".to_string(),
         (n, app) => {
@@ -233,6 +248,7 @@ fn PersonRow(p: PersonSummary, refresh: Callback<()>) -> impl IntoView {
             <td>
                 {status}<br/>
                 <button type="button" on:click=toggle_active>{if p.active { "Deactivate" } else { "Reactivate" }}</button>
+                <button type="button" on:click=revoke>"Revoke offline devices"</button>
             </td>
         </tr>
     }

@@ -18,6 +18,7 @@ pub fn LoginPage() -> impl IntoView {
         <main id="main" class="login">
             <h1>"Haven"</h1>
             <p class="subtitle">"Social Service Unit"</p>
+            <crate::offline::views::DeviceCheck/>
             <Show when=locked>
                 <p class="notice warn" role="status" id="locked">
                     "Haven locked after a time without use and signed you out. Sign in again."

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "casework",
         include_str!("migrations/0009_casework.surql"),
     ),
+    (10, "devices", include_str!("migrations/0010_devices.surql")),
 ];
 
 #[derive(SurrealValue)]

@@ -64,3 +64,103 @@ pub async fn sync_push(records: Vec<PushRecord>) -> Result<Vec<PushResult>, AppE
     }
     Ok(answers)
 }
+
+/// What the server says about a device store.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "device", rename_all = "snake_case")]
+pub enum DeviceAnswer {
+    /// The device's secret (base64): it opens the store without the PIN while signed in.
+    Secret { secret: String },
+    /// The device was revoked: it wipes itself now.
+    Revoked,
+}
+
+#[cfg(feature = "ssr")]
+fn device_id(id: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            AppError::invalid(vec![crate::error::FieldError::new(
+                "device",
+                crate::error::ErrorCode::InvalidId,
+            )])
+        })
+}
+
+#[cfg(feature = "ssr")]
+fn answer(known: super::devices::Known) -> Result<DeviceAnswer, AppError> {
+    use super::devices::Known;
+    match known {
+        Known::Secret(secret) => Ok(DeviceAnswer::Secret { secret }),
+        Known::Revoked => Ok(DeviceAnswer::Revoked),
+        Known::Unknown => Err(AppError::NotFound),
+    }
+}
+
+/// Enrol this device's store (when its PIN is set): the server keeps a secret for it.
+#[server(endpoint = "enrol_device", prefix = "/api")]
+pub async fn enrol_device(device: String) -> Result<DeviceAnswer, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
+    let record = format!("device_vault:{}", device_id(&device).unwrap_or_default());
+    let result = async {
+        let user = crate::auth::policy::require("/api/enrol_device")?;
+        let id = device_id(&device)?;
+        answer(super::devices::enrol(&state.db, &state.keys, &id, &user.id).await?)
+    }
+    .await;
+    crate::audit::store::finish(&state.db, "device.enrol", &record, result).await
+}
+
+/// The secret of this person's device, or that it was revoked.
+#[server(endpoint = "device_secret", prefix = "/api")]
+pub async fn device_secret(device: String) -> Result<DeviceAnswer, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
+    let record = format!("device_vault:{}", device_id(&device).unwrap_or_default());
+    let result = async {
+        let user = crate::auth::policy::require("/api/device_secret")?;
+        let id = device_id(&device)?;
+        answer(super::devices::secret(&state.db, &state.keys, &id, &user.id).await?)
+    }
+    .await;
+    let action = match &result {
+        Ok(DeviceAnswer::Revoked) => "device.wipe",
+        _ => "device.unlock",
+    };
+    crate::audit::store::finish(&state.db, action, &record, result).await
+}
+
+/// Has this device been revoked? Asked at every contact, signed in or not (a lost phone's session
+/// may have ended); the id is a random UUID only its device knows. Unknown ids answer false.
+#[server(endpoint = "device_check", prefix = "/api")]
+pub async fn device_check(device: String) -> Result<bool, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
+    let id = device_id(&device).inspect_err(crate::error::set_status)?;
+    let revoked = super::devices::revoked(&state.db, &id)
+        .await
+        .inspect_err(crate::error::set_status)?;
+    if revoked {
+        crate::audit::store::record(
+            &state.db,
+            "device.wipe",
+            &format!("device_vault:{id}"),
+            crate::audit::store::Outcome::Ok,
+        )
+        .await;
+    }
+    Ok(revoked)
+}
+
+/// Revoke every offline device of a person (a lost phone): each wipes itself at its next contact.
+#[server(endpoint = "revoke_devices", prefix = "/api")]
+pub async fn revoke_devices(username: String) -> Result<usize, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
+    let record = format!("person:{}", username.trim().to_lowercase());
+    let result = async {
+        crate::auth::policy::require("/api/revoke_devices")?;
+        super::devices::revoke_all(&state.db, username.trim())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await;
+    crate::audit::store::finish(&state.db, "person.revoke_devices", &record, result).await
+}

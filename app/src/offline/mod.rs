@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ErrorCode, FieldError};
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod devices;
 #[cfg(feature = "hydrate")]
 pub mod vault;
 pub mod views;
@@ -116,6 +118,8 @@ pub enum VaultError {
     },
     /// Too many wrong PINs: the store was wiped.
     Wiped,
+    /// The server revoked this device (a lost phone): the store was wiped.
+    Revoked,
     /// The browser refused (storage full, private mode, evicted…).
     Storage(String),
 }
@@ -130,6 +134,9 @@ impl VaultError {
             }
             VaultError::Wiped => {
                 "Too many wrong PINs: this device's offline data was wiped. Sign in again.".into()
+            }
+            VaultError::Revoked => {
+                "This device was revoked (reported lost?): what it held offline was wiped.".into()
             }
             VaultError::Storage(what) => format!("This browser's storage refused: {what}."),
         }
@@ -162,7 +169,10 @@ pub struct Status {
 /// no handler that calls it ever runs) an answer that there is none.
 pub mod device {
     #[cfg(feature = "hydrate")]
-    pub use super::vault::{enqueue, is_unlocked, items, set_up, settle, status, unlock, wipe};
+    pub use super::vault::{
+        check_revoked, enqueue, is_unlocked, items, set_up, settle, status, unlock,
+        unlock_with_server, wipe,
+    };
 
     #[cfg(not(feature = "hydrate"))]
     mod none {
@@ -196,6 +206,12 @@ pub mod device {
             Err(absent())
         }
         pub async fn wipe() {}
+        pub async fn unlock_with_server() -> Result<(), VaultError> {
+            Err(absent())
+        }
+        pub async fn check_revoked() -> Result<(), VaultError> {
+            Ok(())
+        }
     }
     #[cfg(not(feature = "hydrate"))]
     pub use none::*;

@@ -271,6 +271,37 @@ pub async fn set_up(pin: &str) -> Result<(), VaultError> {
     set(&record, "iterations", &JsValue::from(PBKDF2_ITERATIONS));
     write_meta(&db, "key", &record).await?;
     write_meta(&db, "wrong_pins", &JsValue::from(0)).await?;
+    // The second wrapping, under the server's secret for this device (when the server is reached):
+    // it opens the store while signed in without the PIN, and lets the server revoke the device.
+    // A random (v4) id: nobody else can guess it to ask whether it was revoked.
+    let mut id_bytes = [0u8; 16];
+    id_bytes.copy_from_slice(&random(16)?);
+    let device = uuid::Builder::from_random_bytes(id_bytes)
+        .into_uuid()
+        .to_string();
+    if let Ok(super::api::DeviceAnswer::Secret { secret }) =
+        super::api::enrol_device(device.clone()).await
+    {
+        let server_key = secret_key(&secret).await?;
+        let mut iv = random(12)?;
+        let wrapped = JsFuture::from(
+            subtle
+                .wrap_key_with_object(
+                    "raw",
+                    &data_key,
+                    &server_key,
+                    &AesGcmParams::new_with_u8_slice("AES-GCM", &mut iv),
+                )
+                .map_err(storage_err("wrap"))?,
+        )
+        .await
+        .map_err(storage_err("wrap"))?;
+        let record = Object::new();
+        set(&record, "id", &JsValue::from_str(&device));
+        set(&record, "iv", &Uint8Array::from(iv.as_slice()).into());
+        set(&record, "wrapped", &Uint8Array::new(&wrapped).into());
+        write_meta(&db, "device", &record).await?;
+    }
     // Ask the browser not to evict this store under storage pressure.
     if let Ok(w) = window() {
         if let Ok(p) = w.navigator().storage().persist() {
@@ -328,6 +359,89 @@ pub async fn unlock(pin: &str) -> Result<(), VaultError> {
             })
         }
     }
+}
+
+/// The server's secret for this device as a key-wrapping key.
+async fn secret_key(secret_b64: &str) -> Result<CryptoKey, VaultError> {
+    let raw = js_sys::Uint8Array::from(
+        base64_decode(secret_b64)
+            .ok_or_else(|| VaultError::Storage("device secret".into()))?
+            .as_slice(),
+    );
+    let key = JsFuture::from(
+        subtle()?
+            .import_key_with_str(
+                "raw",
+                &raw,
+                "AES-GCM",
+                false,
+                &usages(&["wrapKey", "unwrapKey"]),
+            )
+            .map_err(storage_err("import"))?,
+    )
+    .await
+    .map_err(storage_err("import"))?;
+    Ok(key.unchecked_into())
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let decoded = window().ok()?.atob(text).ok()?;
+    Some(decoded.chars().map(|c| c as u8).collect())
+}
+
+/// Open the store without the PIN, with the server's secret for this device (signed in, online).
+/// A revoked device wipes itself here.
+pub async fn unlock_with_server() -> Result<(), VaultError> {
+    let db = open().await?;
+    let record = read_meta(&db, "device").await?;
+    let Some(device) = get(&record, "id").as_string() else {
+        return Err(VaultError::Locked);
+    };
+    let answer = super::api::device_secret(device)
+        .await
+        .map_err(|_| VaultError::Locked)?;
+    let secret = match answer {
+        super::api::DeviceAnswer::Secret { secret } => secret,
+        super::api::DeviceAnswer::Revoked => {
+            drop(db);
+            wipe().await;
+            return Err(VaultError::Revoked);
+        }
+    };
+    let server_key = secret_key(&secret).await?;
+    let mut iv = Uint8Array::new(&get(&record, "iv")).to_vec();
+    let wrapped = Uint8Array::new(&get(&record, "wrapped"));
+    let key = JsFuture::from(
+        subtle()?
+            .unwrap_key_with_buffer_source_and_object_and_str(
+                "raw",
+                &wrapped,
+                &server_key,
+                &AesGcmParams::new_with_u8_slice("AES-GCM", &mut iv),
+                "AES-GCM",
+                false,
+                &usages(&["encrypt", "decrypt"]),
+            )
+            .map_err(storage_err("unwrap"))?,
+    )
+    .await
+    .map_err(|_| VaultError::Locked)?;
+    KEY.with(|k| *k.borrow_mut() = Some(key.unchecked_into()));
+    Ok(())
+}
+
+/// Ask the server whether this device was revoked (signed in or not); if so, wipe it.
+pub async fn check_revoked() -> Result<(), VaultError> {
+    let device = {
+        let db = open().await?;
+        get(&read_meta(&db, "device").await?, "id").as_string()
+    };
+    let Some(device) = device else { return Ok(()) };
+    if let Ok(true) = super::api::device_check(device).await {
+        wipe().await;
+        return Err(VaultError::Revoked);
+    }
+    Ok(())
 }
 
 /// Is the store open in this page?

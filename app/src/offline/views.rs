@@ -46,8 +46,19 @@ impl Outbox {
             return;
         }
         if !device::is_unlocked() {
-            self.note.set(Some(VaultError::Locked.message()));
-            return;
+            // Signed in and online: the server's secret for this device opens it, no PIN.
+            match device::unlock_with_server().await {
+                Ok(()) => {}
+                Err(e @ VaultError::Revoked) => {
+                    self.note.set(Some(e.message()));
+                    self.refresh().await;
+                    return;
+                }
+                Err(_) => {
+                    self.note.set(Some(VaultError::Locked.message()));
+                    return;
+                }
+            }
         }
         self.sending.set(true);
         let list = device::items().await.unwrap_or_default();
@@ -113,6 +124,10 @@ pub fn is_offline() -> bool {
     }
 }
 
+/// How often a page retries sending what waits (when the browser says it is online).
+#[cfg(feature = "hydrate")]
+const RETRY_MS: i32 = 10_000;
+
 /// Register the service worker (once per page load), keep the offline pages fresh while signed
 /// in, send what waits when the network comes back, and notice a new release.
 pub fn install(outbox: Outbox) {
@@ -169,15 +184,59 @@ pub fn install(outbox: Outbox) {
         });
         let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         online.forget();
+        // The `online` event says an interface is up, not that Haven answers (and some browsers
+        // never fire it): retry what waits every few seconds while the page is open.
+        let retry = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let waiting = outbox
+                .status
+                .get_untracked()
+                .map(|s| s.waiting)
+                .unwrap_or(0);
+            if waiting > 0 && !is_offline() && !outbox.sending.get_untracked() {
+                leptos::task::spawn_local(outbox.send());
+            }
+        });
+        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+            retry.as_ref().unchecked_ref(),
+            RETRY_MS,
+        );
+        retry.forget();
         leptos::task::spawn_local(async move {
+            if !is_offline() {
+                if let Err(e @ VaultError::Revoked) = device::check_revoked().await {
+                    outbox.note.set(Some(e.message()));
+                }
+            }
             outbox.refresh().await;
-            if !is_offline() && device::is_unlocked() {
+            let waiting = outbox
+                .status
+                .get_untracked()
+                .map(|s| s.waiting)
+                .unwrap_or(0);
+            if !is_offline() && waiting > 0 {
                 outbox.send().await;
             }
         });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = outbox;
+}
+
+/// On the sign-in page: a revoked device wipes itself even with no session.
+#[component]
+pub fn DeviceCheck() -> impl IntoView {
+    let note = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if is_offline() {
+                return;
+            }
+            if let Err(e @ VaultError::Revoked) = device::check_revoked().await {
+                note.set(Some(e.message()));
+            }
+        });
+    });
+    view! { {move || note.get().map(|n| view! { <p class="notice warn" role="status" id="device-revoked">{n}</p> })} }
 }
 
 /// Reload into the new release (queued work stays: it lives in IndexedDB, not in the cache).
@@ -339,7 +398,10 @@ pub fn OutboxPanel() -> impl IntoView {
         </Show>
         {move || status.get().map(|s| {
             if !s.set_up {
-                return view! { <PinSetup/> }.into_any();
+                return view! {
+                    {move || outbox.note.get().map(|n| view! { <p class="notice warn" role="status" id="outbox-note">{n}</p> })}
+                    <PinSetup/>
+                }.into_any();
             }
             let waiting = s.waiting;
             view! {

@@ -91,6 +91,11 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         )),
         "/api/follow_ups_due" => Call::Form(String::new()),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
+        "/api/enrol_device" | "/api/device_secret" | "/api/device_check" => {
+            Call::Form(format!("device={}", uuid::Uuid::new_v4()))
+        }
+        // Nobody's devices: the person does not exist (found, for the administrator, as 404).
+        "/api/revoke_devices" => Call::Form("username=nobody-here".into()),
         "/api/contact_check" => Call::Form("name=Matrix+Client&date_of_birth=".into()),
         _ => return None,
     })

@@ -127,3 +127,85 @@ async fn a_push_cannot_file_under_another_id_nor_for_someone_who_may_not_file() 
     let outcomes: Vec<String> = res.take(0).unwrap();
     assert_eq!(outcomes.len(), 2, "{outcomes:?}");
 }
+
+#[tokio::test]
+async fn a_device_store_gets_its_secret_and_a_revoked_device_is_told_to_wipe() {
+    let app = spawn().await;
+    let officer = app.sign_in("officer").await;
+    let device = uuid::Uuid::new_v4().to_string();
+    let a = app
+        .call("/api/enrol_device", &officer, &format!("device={device}"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["device"], "secret");
+    let secret = a.body["secret"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 44, "32 bytes, base64");
+
+    // The same device again: the same secret. Another person never gets it.
+    let again = app
+        .call("/api/device_secret", &officer, &format!("device={device}"))
+        .await;
+    assert_eq!(again.body["secret"], secret.as_str());
+    let kim = app.sign_in("officer2").await;
+    let theirs = app
+        .call("/api/device_secret", &kim, &format!("device={device}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let theirs = app
+        .call("/api/enrol_device", &kim, &format!("device={device}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let bad = app.call("/api/enrol_device", &kim, "device=nope").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["fields"][0]["field"], "device");
+
+    // Sealed at rest like every secret.
+    let mut res = app
+        .db
+        .query("SELECT VALUE secret FROM device_vault")
+        .await
+        .unwrap();
+    let stored: Vec<String> = res.take(0).unwrap();
+    assert!(stored[0].starts_with("hv1:") && !stored[0].contains(&secret));
+
+    // Not revoked: a check without any session says so.
+    let check = app
+        .send(form("/api/device_check", None, &format!("device={device}")))
+        .await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert_eq!(check.body, json!(false));
+
+    // The administrator revokes the officer's devices (a lost phone).
+    let admin = app.sign_in("admin").await;
+    let a = app
+        .call("/api/revoke_devices", &officer, "username=officer")
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "only the administrator");
+    let a = app
+        .call("/api/revoke_devices", &admin, "username=officer")
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body, json!(1));
+
+    // At its next contact, signed in or not, the device learns it and wipes itself; no secret.
+    let check = app
+        .send(form("/api/device_check", None, &format!("device={device}")))
+        .await;
+    assert_eq!(check.body, json!(true));
+    let a = app
+        .call("/api/device_secret", &officer, &format!("device={device}"))
+        .await;
+    assert_eq!(a.body, json!({ "device": "revoked" }));
+    let mut res = app
+        .db
+        .query("SELECT VALUE action FROM audit_event WHERE string::starts_with(record, 'device_vault:') OR action = 'person.revoke_devices' ORDER BY seq")
+        .await
+        .unwrap();
+    let actions: Vec<String> = res.take(0).unwrap();
+    assert!(actions.contains(&"device.enrol".to_string()), "{actions:?}");
+    assert!(
+        actions.contains(&"person.revoke_devices".to_string()),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"device.wipe".to_string()), "{actions:?}");
+}
