@@ -27,6 +27,7 @@ pub mod casework;
 pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod funds;
 pub mod home;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients/:id") view=casework::views::ClientPage/>
                 <Route path=path!("/clients/:id/visit") view=casework::visit_views::NewVisitPage/>
                 <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
+                <Route path=path!("/directory") view=directory::views::DirectoryPage/>
                 <Route path=path!("/breach") view=breach::views::ReportBreachPage/>
                 <Route path=path!("/breaches") view=breach::views::BreachesPage/>
                 <Route path=path!("/breaches/:id") view=breach::views::BreachPage/>

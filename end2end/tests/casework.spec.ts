@@ -70,6 +70,36 @@ test('the social worker records and signs a death notification on the phone, the
   await page.getByRole('button', { name: 'Add the personal note' }).click();
   await expect(page.getByRole('region', { name: 'Personal notes' })).toContainText('Ask about the daughter');
 
+  // The Resource Directory: an agency added, found by a word, and the client referred to it.
+  await page.goto('/directory');
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  const add = page.getByRole('form', { name: 'Add an agency' });
+  await add.getByRole('button', { name: 'Add the agency' }).click();
+  await expect(page.locator('#programs-error')).toHaveText('Choose at least one.');
+  await add.getByLabel('Agency', { exact: true }).fill('GriefShare Hanover Park');
+  await add.getByLabel('Counseling').check();
+  await add.getByLabel('Telephone').fill('630-555-0190');
+  await add.getByLabel('Languages (comma-separated)').fill('English, Spanish');
+  await add.getByRole('button', { name: 'Add the agency' }).click();
+  await expect(page.locator('#agency-saved')).toContainText('Added GriefShare Hanover Park');
+  await page.getByLabel('Search').fill('griefshare spanish');
+  await expect(page.locator('#agencies')).toContainText('GriefShare Hanover Park');
+  await page.getByLabel('Search').fill('griefshare portuguese');
+  await expect(page.locator('#agencies')).toContainText('No agency matches.');
+
+  await page.goto(clientUrl);
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  const refer = page.getByRole('form', { name: 'Refer to an agency' });
+  await refer.getByLabel('Find an agency').fill('grief');
+  await refer.getByLabel('Agency', { exact: true }).selectOption({ label: 'GriefShare Hanover Park' });
+  await refer.getByLabel('Reason for the referral').fill('Grief group for Mrs Marsh, Tuesdays.');
+  await refer.getByRole('button', { name: 'Refer' }).click();
+  const referrals = page.getByRole('region', { name: 'Referrals' });
+  await expect(referrals).toContainText('Grief group for Mrs Marsh');
+  await referrals.getByLabel('Outcome').selectOption('connected');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Referrals' }).getByLabel('Outcome')).toHaveValue('connected');
+
   // The same person typed again is held back as a possible duplicate.
   await page.goto('/clients');
   await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');

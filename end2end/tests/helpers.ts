@@ -1,4 +1,5 @@
 import { Browser, BrowserContext, CDPSession, Page, expect } from '@playwright/test';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 
 export const PASSWORD = 'haven-demo-password';
@@ -125,3 +126,24 @@ export function draft(name: string, amount: string) {
     amount_requested: amount,
   };
 }
+
+/** An authenticator app's key, as Haven shows it (base32). */
+export function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 with HMAC-SHA1, six digits, 30-second steps: what an authenticator app shows. */
+export function totp(secret: Buffer, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+

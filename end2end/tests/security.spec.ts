@@ -1,6 +1,5 @@
 import { test, expect } from '@playwright/test';
-import * as crypto from 'crypto';
-import { device, draft, signIn, signInWithPassword, PASSWORD } from './helpers';
+import { device, draft, signIn, signInWithPassword, PASSWORD, base32Decode, totp } from './helpers';
 
 // The second factor in a real browser: a passkey enrolled at the first sign-in with Chromium's
 // virtual authenticator (user verification on), used at the next sign-in; a captured assertion
@@ -39,25 +38,6 @@ test('a passkey enrolled at first sign-in signs in again, and a replayed asserti
   await expect(tpage).toHaveURL(/\/mfa$/);
   await thief.close();
 });
-
-function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 with HMAC-SHA1, six digits, 30-second steps: what an authenticator app shows. */
-function totp(secret: Buffer, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = crypto.createHmac('sha1', secret).update(counter).digest();
-  const offset = mac[19] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, '0');
-}
 
 test('without a passkey, an authenticator app is the second factor; a wrong code names the field', async ({
   browser,

@@ -131,6 +131,18 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Write the whole database (schema, records, audit chain; confidential fields still sealed) to
+    /// a SurrealQL file. Embedded: stop Haven first. Keep the key file apart from the backups.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Load a backup into a new, empty database (--db-url), then check its audit chain and that the
+    /// key file opens it.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Check the audit chain; names the first broken link and exits 1 if there is one.
     AuditVerify,
     /// Rotate the data key: add a new current key to the key file, re-seal every confidential value
@@ -212,6 +224,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     let db = connect(&cfg)
         .await
         .map_err(|e| format!("cannot open the database at {}: {e}", cfg.url))?;
+    // A restore goes into an empty database: before any migration makes it not empty.
+    if let Command::Restore { from } = &cli.command {
+        app::db::backup::restore(&db, from)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     migrations::run(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
@@ -366,6 +384,33 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "revoked {revoked} device(s) of {username}; each wipes itself at its next contact"
             );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            audit_cli_record(&db, "backup.create", "database").await;
+            app::db::backup::backup(&db, &to)
+                .await
+                .map_err(|e| format!("backup failed: {e}"))?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            match app::audit::store::verify(&db).await {
+                Ok(Ok(n)) => println!(
+                    "restored from {}: audit chain intact ({n} events)",
+                    from.display()
+                ),
+                Ok(Err(broken)) => {
+                    return Err(format!("restored, but the audit chain is broken: {broken}"))
+                }
+                Err(e) => return Err(e.message()),
+            }
+            for (table, n) in app::db::backup::counts(&db)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("  {table:<20} {n}");
+            }
             Ok(())
         }
         Command::AuditVerify => match app::audit::store::verify(&db).await {

@@ -191,6 +191,12 @@ pub mod policy {
         // A lost phone's session may be over: it still learns it was revoked (by its random id).
         ("/api/device_check", Access::Public),
         ("/api/revoke_devices", Access::Rule(administers)),
+        // The Resource Directory is public information; referrals are casework.
+        ("/api/list_agencies", Access::SignedIn),
+        ("/api/save_agency", Access::Rule(does_casework)),
+        ("/api/refer_client", Access::Rule(does_casework)),
+        ("/api/referral_outcome", Access::Rule(does_casework)),
+        ("/api/client_referrals", Access::Rule(does_casework)),
         // "Has a social-services contact — call the social worker": yes or no, no content.
         ("/api/contact_check", Access::Rule(can_check_contact)),
     ];

@@ -256,6 +256,7 @@ fn ClientFileView(file: ClientFile, reload: Callback<()>) -> impl IntoView {
         <h2>"Visits"</h2>
         {file.visits.is_empty().then(|| view! { <p>"No visit recorded yet."</p> })}
         {file.visits.into_iter().map(|v| view! { <VisitCard visit=v reload=reload/> }).collect_view()}
+        <crate::directory::views::Referrals client=client_id.clone()/>
         <PersonalNotes client=client_id notes=file.personal_notes reload=reload/>
     }
 }

@@ -43,6 +43,7 @@ pub const SEALED: &[(&str, &[&str])] = &[
     ("visit_addendum", &["text"]),
     ("personal_note", &["text"]),
     ("device_vault", &["secret"]),
+    ("referral", &["reason", "outcome_note"]),
 ];
 
 /// What the key check seals: opening it proves a key is the one the database was sealed with.

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0009_casework.surql"),
     ),
     (10, "devices", include_str!("migrations/0010_devices.surql")),
+    (
+        11,
+        "directory",
+        include_str!("migrations/0011_directory.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

@@ -7,6 +7,7 @@ use surrealdb::Surreal;
 
 use crate::error::{redact, AppError};
 
+pub mod backup;
 pub mod migrations;
 
 pub type Db = Surreal<Any>;

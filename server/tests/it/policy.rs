@@ -91,6 +91,18 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         )),
         "/api/follow_ups_due" => Call::Form(String::new()),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
+        "/api/list_agencies" => Call::Form(String::new()),
+        "/api/save_agency" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "name": format!("Matrix Agency {caller}"),
+            "programs": ["food"] } })),
+        "/api/refer_client" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
+            "agency_id": uuid::Uuid::now_v7().to_string(), "reason": "matrix" } })),
+        "/api/referral_outcome" => Call::Form(format!(
+            "id={}&outcome=connected&note=",
+            uuid::Uuid::now_v7()
+        )),
+        "/api/client_referrals" => Call::Form(format!("client={}", uuid::Uuid::now_v7())),
         "/api/enrol_device" | "/api/device_secret" | "/api/device_check" => {
             Call::Form(format!("device={}", uuid::Uuid::new_v4()))
         }
