@@ -34,6 +34,7 @@ pub mod home;
 pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+pub mod privacy;
 pub mod settings;
 pub mod ui;
 

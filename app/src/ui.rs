@@ -27,6 +27,7 @@ pub fn Page(
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().map(|u: CurrentUser| view! {
                         <span class="who">{u.display_name}</span>
+                        <crate::privacy::PrivacyControls/>
                         <crate::auth::views::SignOutButton/>
                     })
                 })}

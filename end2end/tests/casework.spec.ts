@@ -107,6 +107,40 @@ test('the social worker records and signs a death notification on the phone, the
   await again.getByLabel('Name', { exact: true }).fill('marsh, elena');
   await again.getByRole('button', { name: 'Save the client' }).click();
   await expect(page.locator('#possible-duplicates')).toContainText('Elena Marsh');
+
+  // In-home privacy mode: one tap hides names, addresses and narratives; the device PIN shows
+  // them again; the lock button blanks the screen and signs out.
+  await page.goto('/');
+  const setup = page.getByRole('form', { name: 'PIN of this device' });
+  await setup.getByLabel('New PIN').fill('615243');
+  await setup.getByLabel('The same PIN again').fill('615243');
+  await setup.getByRole('button', { name: 'Set the PIN' }).click();
+  await expect(page.locator('#outbox-count')).toContainText('Nothing waits to send');
+  await page.goto(clientUrl);
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  expect(await page.locator('main').innerText()).toContain('Elena Marsh');
+  await page.getByRole('button', { name: 'Hide names' }).click();
+  let shown = await page.locator('main').innerText();
+  expect(shown).not.toContain('Elena Marsh');
+  expect(shown).not.toContain('Walnut');
+  expect(shown).not.toContain('husband');
+  expect(shown).toContain('E. M.');
+  await page.reload();
+  await expect(page.locator('body')).toHaveClass(/privacy/);
+  expect(await page.locator('main').innerText()).not.toContain('Elena Marsh');
+  await page.getByRole('button', { name: 'Show names' }).click();
+  const showAgain = page.getByRole('form', { name: 'Show names again' });
+  await showAgain.getByLabel('PIN of this device').fill('111112');
+  await showAgain.getByRole('button', { name: 'Show' }).click();
+  await expect(page.locator('#privacy-pin-error')).toContainText('Wrong PIN');
+  expect(await page.locator('main').innerText()).not.toContain('Elena Marsh');
+  await showAgain.getByLabel('PIN of this device').fill('615243');
+  await showAgain.getByRole('button', { name: 'Show' }).click();
+  await expect(page.locator('body')).not.toHaveClass(/privacy/);
+  expect(await page.locator('main').innerText()).toContain('Elena Marsh');
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page).toHaveURL(/\/login\?locked=now$/);
+  await expect(page.locator('#locked-now')).toContainText('Haven was locked');
   await ctx.close();
 
   // An officer: yes or no, and nothing more.

@@ -30,6 +30,12 @@ pub fn install() {
     browser::install();
 }
 
+/// The lock button: blank the screen now and end the session, as the idle lock does.
+pub fn lock_now() {
+    #[cfg(feature = "hydrate")]
+    browser::lock_now();
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use std::cell::Cell;
@@ -81,7 +87,7 @@ mod browser {
             let limit_ms = super::lock_after_minutes(width) as f64 * 60_000.0;
             let idle_ms = js_sys::Date::now() - LAST_INPUT.with(|l| l.get());
             if idle_ms >= limit_ms && !LOCKED.with(|l| l.replace(true)) {
-                lock(&w);
+                lock(&w, "idle");
             }
         });
         let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
@@ -94,15 +100,23 @@ mod browser {
         }
     }
 
+    pub fn lock_now() {
+        if let Some(w) = web_sys::window() {
+            if !LOCKED.with(|l| l.replace(true)) {
+                lock(&w, "now");
+            }
+        }
+    }
+
     /// Blank the screen now (with no signal the rest may take a while), end the session, sign in.
-    fn lock(w: &web_sys::Window) {
+    fn lock(w: &web_sys::Window, why: &'static str) {
         if let Some(body) = w.document().and_then(|d| d.body()) {
             let _ = body.class_list().add_1("locked");
         }
-        leptos::task::spawn_local(async {
+        leptos::task::spawn_local(async move {
             let _ = crate::auth::api::sign_out().await;
             if let Some(w) = web_sys::window() {
-                let _ = w.location().replace("/login?locked=idle");
+                let _ = w.location().replace(&format!("/login?locked={why}"));
             }
         });
     }

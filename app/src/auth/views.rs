@@ -13,12 +13,17 @@ pub fn LoginPage() -> impl IntoView {
     // `?locked=idle`: the idle lock ended the last session (auth::idle).
     let query = leptos_router::hooks::use_query_map();
     let locked = move || query.read().get("locked").is_some_and(|v| v == "idle");
+    // `?locked=now`: the lock button.
+    let locked_now = move || query.read().get("locked").is_some_and(|v| v == "now");
     view! {
         <leptos_meta::Title text="Sign in · Haven"/>
         <main id="main" class="login">
             <h1>"Haven"</h1>
             <p class="subtitle">"Social Service Unit"</p>
             <crate::offline::views::DeviceCheck/>
+            <Show when=locked_now>
+                <p class="notice" role="status" id="locked-now">"Haven was locked. Sign in again to go on."</p>
+            </Show>
             <Show when=locked>
                 <p class="notice warn" role="status" id="locked">
                     "Haven locked after a time without use and signed you out. Sign in again."

@@ -12,6 +12,7 @@ use super::visit_views::VisitCard;
 use super::{ClientFile, ClientSummary};
 use crate::error::{AppError, FieldError};
 use crate::funds::views::{focus_first_invalid, FieldShell};
+use crate::privacy::Pii;
 use crate::ui::{ErrorNotice, LocalTime, Page};
 
 /// The message of the first error on `field`, if any.
@@ -72,7 +73,7 @@ fn ClientList(clients: Vec<ClientSummary>) -> impl IntoView {
                 let meta = born(&c);
                 view! {
                     <li>
-                        <a href=href>{c.name.clone()}</a>
+                        <a href=href><Pii text=c.name.clone()/></a>
                         " " <span class="meta">{meta}</span> " " {labels(&c.protections)}
                     </li>
                 }
@@ -243,13 +244,13 @@ fn ClientFileView(file: ClientFile, reload: Callback<()>) -> impl IntoView {
     let visit_href = format!("/clients/{client_id}/visit");
     view! {
         <section class="card" id="client" aria-label="Client record">
-            <h2>{c.summary.name.clone()}</h2>
+            <h2><Pii text=c.summary.name.clone()/></h2>
             <p class="meta">{born(&c.summary)} " " {labels(&c.summary.protections)}</p>
             <dl>
-                {c.telephone.clone().map(|t| view! { <dt>"Telephone"</dt><dd>{t}</dd> })}
-                {c.address.clone().map(|a| view! { <dt>"Address"</dt><dd>{a}</dd> })}
+                {c.telephone.clone().map(|t| view! { <dt>"Telephone"</dt><dd><Pii text=t/></dd> })}
+                {c.address.clone().map(|a| view! { <dt>"Address"</dt><dd><Pii text=a/></dd> })}
                 {c.preferred_language.clone().map(|l| view! { <dt>"Preferred language"</dt><dd>{l}</dd> })}
-                {c.household.clone().map(|h| view! { <dt>"Household"</dt><dd class="pre">{h}</dd> })}
+                {c.household.clone().map(|h| view! { <dt>"Household"</dt><dd class="pre"><Pii text=h/></dd> })}
             </dl>
         </section>
         <p><a class="action primary" href=visit_href>"Record a crisis visit"</a></p>
@@ -293,7 +294,7 @@ fn PersonalNotes(
             <p class="hint">"Only you see these. They are never part of an export, a disclosure or the client's copy."</p>
             <ul class="list">
                 {notes.into_iter().map(|n| view! {
-                    <li><p class="pre">{n.text}</p><p class="meta"><LocalTime at=n.at/></p></li>
+                    <li><p class="pre"><Pii text=n.text/></p><p class="meta"><LocalTime at=n.at/></p></li>
                 }).collect_view()}
             </ul>
             <div class="field">
@@ -319,7 +320,7 @@ pub fn FollowUpsDue() -> impl IntoView {
                         <ul class="list">
                             {list.into_iter().map(|f| view! {
                                 <li>
-                                    <a href=format!("/clients/{}", f.client_id)>{f.client_name}</a>
+                                    <a href=format!("/clients/{}", f.client_id)><Pii text=f.client_name/></a>
                                     " — " {f.kind.label()} ", due " {f.due.format("%Y-%m-%d").to_string()}
                                 </li>
                             }).collect_view()}

@@ -10,6 +10,7 @@ use super::views::error_on;
 use super::VisitView;
 use crate::error::{AppError, FieldError};
 use crate::funds::views::{focus_first_invalid, FieldShell};
+use crate::privacy::Pii;
 use crate::ui::{ErrorNotice, LocalTime, Page};
 
 /// `YYYY-MM-DDTHH:MM` in the device's time zone → UTC, RFC 3339 (empty when it is not a time).
@@ -250,15 +251,15 @@ pub fn VisitCard(visit: VisitView, reload: Callback<()>) -> impl IntoView {
             <p class="meta">{status} " · " {if v.setting == Setting::Station { "at the station" } else { "on-site" }}
                 {v.police_report_number.clone().map(|r| format!(" · report {r}"))}</p>
             <dl>
-                {v.location.clone().map(|l| view! { <dt>"Place"</dt><dd>{l}</dd> })}
-                {v.present.clone().map(|p| view! { <dt>"Present"</dt><dd class="pre">{p}</dd> })}
+                {v.location.clone().map(|l| view! { <dt>"Place"</dt><dd><Pii text=l/></dd> })}
+                {v.present.clone().map(|p| view! { <dt>"Present"</dt><dd class="pre"><Pii text=p/></dd> })}
                 {(!ticked.is_empty()).then(|| view! {
                     <dt>"Checklist"</dt>
                     <dd><ul class="ticked">{ticked.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul></dd>
                 })}
-                <dt>"Narrative"</dt><dd class="pre narrative">{v.narrative.clone()}</dd>
-                {v.assessment.clone().map(|a| view! { <dt>"Assessment"</dt><dd class="pre">{a}</dd> })}
-                {v.actions_taken.clone().map(|a| view! { <dt>"Actions and referrals"</dt><dd class="pre">{a}</dd> })}
+                <dt>"Narrative"</dt><dd class="pre narrative"><Pii text=v.narrative.clone()/></dd>
+                {v.assessment.clone().map(|a| view! { <dt>"Assessment"</dt><dd class="pre"><Pii text=a/></dd> })}
+                {v.actions_taken.clone().map(|a| view! { <dt>"Actions and referrals"</dt><dd class="pre"><Pii text=a/></dd> })}
                 {v.follow_up_on.map(|d| view! { <dt>"Follow up on"</dt><dd>{d.format("%Y-%m-%d").to_string()}</dd> })}
             </dl>
             {(!v.addenda.is_empty()).then(|| view! {
@@ -266,7 +267,7 @@ pub fn VisitCard(visit: VisitView, reload: Callback<()>) -> impl IntoView {
                     <h4>"Addenda"</h4>
                     {v.addenda.iter().map(|a| view! {
                         <div class="addendum">
-                            <p class="pre">{a.text.clone()}</p>
+                            <p class="pre"><Pii text=a.text.clone()/></p>
                             <p class="meta">{a.author_name.clone()} ", " <LocalTime at=a.at/></p>
                         </div>
                     }).collect_view()}

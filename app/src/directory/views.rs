@@ -244,7 +244,7 @@ fn ReferralLine(r: Referral, reload: Callback<()>) -> impl IntoView {
         <li class="referral">
             <strong>{r.agency_name.clone()}</strong>
             {r.agency_telephone.clone().map(|t| view! { " · " <a href=format!("tel:{}", t.replace(' ', ""))>{t.clone()}</a> })}
-            <p class="pre">{r.reason.clone()}</p>
+            <p class="pre"><crate::privacy::Pii text=r.reason.clone()/></p>
             <p class="meta">{r.made_by_name.clone()} ", " <LocalTime at=r.made_at/>
                 {r.follow_up_on.map(|d| format!(" · follow up on {}", d.format("%Y-%m-%d")))}</p>
             <label for=select_id.clone()>"Outcome"</label>

@@ -356,7 +356,7 @@ fn RequestList(items: Vec<RequestSummary>, show_filer: bool, empty: &'static str
                 view! {
                     <li class="card" data-status=r.status.code()>
                         <a href=href>
-                            <span class="card-title">{r.requester_name}</span>
+                            <span class="card-title"><crate::privacy::Pii text=r.requester_name/></span>
                             <span class="amount">{dollars(r.amount_requested)}</span>
                         </a>
                         <p class="meta">
@@ -462,12 +462,12 @@ pub fn RequestPage() -> impl IntoView {
                                     <dt>"Status"</dt><dd class="status-line">{r.summary.status.label()}
                                         {r.summary.needs_chief_approval.then_some(" · needs Chief approval")}</dd>
                                     <dt>"Date"</dt><dd>{r.summary.date}</dd>
-                                    <dt>"Name of requester"</dt><dd>{r.summary.requester_name}</dd>
+                                    <dt>"Name of requester"</dt><dd><crate::privacy::Pii text=r.summary.requester_name/></dd>
                                     <dt>"Age"</dt><dd>{r.age}</dd>
                                     <dt>"M/F"</dt><dd>{r.sex.unwrap_or_else(|| "Not recorded".into())}</dd>
-                                    <dt>"Address"</dt><dd>{r.address}</dd>
+                                    <dt>"Address"</dt><dd><crate::privacy::Pii text=r.address/></dd>
                                     <dt>"Telephone #"</dt><dd>{r.telephone.unwrap_or_else(|| "—".into())}</dd>
-                                    <dt>"Reason for request"</dt><dd class="prose">{r.reason}</dd>
+                                    <dt>"Reason for request"</dt><dd class="prose"><crate::privacy::Pii text=r.reason/></dd>
                                     <dt>"Purpose"</dt><dd>{r.summary.purpose.label()}</dd>
                                     <dt>"Amount requested"</dt><dd>{dollars(r.summary.amount_requested)}</dd>
                                     <dt>"Amount disbursed"</dt><dd class="disbursed">{v.amount_disbursed.map(dollars).unwrap_or_else(|| "—".into())}</dd>
