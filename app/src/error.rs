@@ -50,6 +50,7 @@ pub enum ErrorCode {
     PinGuessable,
     WrongPin,
     PinMismatch,
+    MissingColumn,
 }
 
 impl ErrorCode {
@@ -102,6 +103,7 @@ impl ErrorCode {
                 "Too easy to guess: avoid one digit repeated and runs like 123456.".into()
             }
             ErrorCode::PinMismatch => "The two PINs differ.".into(),
+            ErrorCode::MissingColumn => format!("The file has no \"{limit}\" column."),
             ErrorCode::WrongPin => format!(
                 "Wrong PIN. {limit} more wrong PIN(s) and this device's offline data is wiped."
             ),

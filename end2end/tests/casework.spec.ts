@@ -86,6 +86,18 @@ test('the social worker records and signs a death notification on the phone, the
   await expect(page.locator('#agencies')).toContainText('GriefShare Hanover Park');
   await page.getByLabel('Search').fill('griefshare portuguese');
   await expect(page.locator('#agencies')).toContainText('No agency matches.');
+  // A county list in Open Referral HSDS CSV: good rows in, a bad one named by line and field.
+  await page.getByLabel('HSDS CSV file').setInputFiles({
+    name: 'county.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'name,taxonomy_terms,phone\r\nHanover Township Food Pantry,Emergency Food,630-555-0150\r\n,Shelter,\r\n',
+    ),
+  });
+  await expect(page.locator('#import-report')).toContainText('Imported 1 agencies. Refused 1 row(s)');
+  await expect(page.locator('#import')).toContainText('line 3: name — This field is required.');
+  await page.getByLabel('Search').fill('township pantry');
+  await expect(page.locator('#agencies')).toContainText('Hanover Township Food Pantry');
 
   await page.goto(clientUrl);
   await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');

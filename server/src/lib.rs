@@ -62,6 +62,10 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
             get(app::breach::api::breach_events).with_state(state.clone()),
         )
         .route(
+            "/api/directory.csv",
+            get(app::directory::export::directory_csv).with_state(state.clone()),
+        )
+        .route(
             "/api/audit/export.csv",
             get(app::audit::api::export_csv).with_state(state.clone()),
         )

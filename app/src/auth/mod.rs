@@ -197,6 +197,7 @@ pub mod policy {
         ("/api/refer_client", Access::Rule(does_casework)),
         ("/api/referral_outcome", Access::Rule(does_casework)),
         ("/api/client_referrals", Access::Rule(does_casework)),
+        ("/api/import_directory", Access::Rule(does_casework)),
         // "Has a social-services contact — call the social worker": yes or no, no content.
         ("/api/contact_check", Access::Rule(can_check_contact)),
     ];

@@ -100,3 +100,61 @@ pub async fn client_referrals(client: String) -> Result<Vec<Referral>, AppError>
     .await;
     crate::audit::store::finish(&state.db, "referral.read", &record, result).await
 }
+
+/// What an import did: how many agencies were added or updated, and each refused row.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub refused: Vec<super::hsds::RowError>,
+}
+
+/// Our id for a service of an imported file: its own when it is a UUID, else one derived from it,
+/// so importing the same county list again updates rather than duplicates.
+#[cfg(feature = "ssr")]
+fn import_id(source: &str) -> String {
+    use sha2::Digest;
+    if let Ok(u) = uuid::Uuid::parse_str(source.trim()) {
+        return u.to_string();
+    }
+    let digest = sha2::Sha256::digest(format!("hsds:{}", source.trim()).as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// Load an Open Referral HSDS CSV (a county list): every valid row added or updated, each refused
+/// row named with its line and fields.
+#[server(endpoint = "import_directory", prefix = "/api", input = server_fn::codec::Json)]
+pub async fn import_directory(csv: String) -> Result<ImportReport, AppError> {
+    let state = crate::db::state().inspect_err(crate::error::set_status)?;
+    let result = async {
+        crate::auth::policy::require("/api/import_directory")?;
+        if csv.len() > 5_000_000 {
+            return Err(AppError::invalid(vec![crate::error::FieldError::new(
+                "csv",
+                crate::error::ErrorCode::TooLong,
+            )
+            .with_limit("5000000")]));
+        }
+        let rows = super::hsds::drafts(&csv, import_id).map_err(|e| AppError::invalid(vec![e]))?;
+        let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+        let mut report = ImportReport {
+            imported: 0,
+            refused: Vec::new(),
+        };
+        for (line, draft) in rows {
+            match super::domain::validate_agency(&draft, today) {
+                Ok(agency) => {
+                    super::store::save_agency(&state.db, &agency).await?;
+                    report.imported += 1;
+                }
+                Err(fields) => report.refused.push(super::hsds::RowError { line, fields }),
+            }
+        }
+        Ok(report)
+    }
+    .await;
+    crate::audit::store::finish(&state.db, "directory.import", "agency:*", result).await
+}

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub mod api;
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod export;
+pub mod hsds;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod views;
 

@@ -84,10 +84,17 @@ pub fn DirectoryPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <p><a href="/api/directory.csv" download="haven-directory-hsds.csv" rel="external">"Download the directory (Open Referral HSDS CSV)"</a></p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().filter(crate::auth::policy::does_casework)
-                        .map(|_| view! { <AgencyForm on_saved=Callback::new(move |_| agencies.refetch())/> })
+                        .map(|_| {
+                            let saved = Callback::new(move |_| agencies.refetch());
+                            view! {
+                                <AgencyForm on_saved=saved/>
+                                <ImportForm on_done=saved/>
+                            }
+                        })
                 })}
             </Transition>
         </Page>
@@ -321,5 +328,64 @@ fn ReferForm(client: String, agencies: Vec<Agency>, reload: Callback<()>) -> imp
             </FieldShell>
             <button type="submit" class="primary">"Refer"</button>
         </form>
+    }
+}
+
+/// Load a county list (Open Referral HSDS CSV).
+#[component]
+fn ImportForm(on_done: Callback<()>) -> impl IntoView {
+    let report = RwSignal::new(None::<super::api::ImportReport>);
+    let failure = RwSignal::new(None::<AppError>);
+    let chosen = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
+            let Some(file) = file else { return };
+            leptos::task::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                match super::api::import_directory(text).await {
+                    Ok(r) => {
+                        report.set(Some(r));
+                        failure.set(None);
+                        on_done.run(());
+                    }
+                    Err(e) => failure.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, on_done);
+    };
+    view! {
+        <section class="card" id="import" aria-label="Import a county list">
+            <h2>"Import a county list"</h2>
+            <p class="hint">"An Open Referral HSDS CSV: one row per service, with name, taxonomy_terms, phone, address_1, schedule_description, languages, eligibility_description, last_modified."</p>
+            <label for="import-file">"HSDS CSV file"</label>
+            <input id="import-file" type="file" accept=".csv,text/csv" on:change=chosen/>
+            {move || report.get().map(|r| view! {
+                <p class="notice" role="status" id="import-report">
+                    {format!("Imported {} agencies.", r.imported)}
+                    {(!r.refused.is_empty()).then(|| format!(" Refused {} row(s):", r.refused.len()))}
+                </p>
+                <ul class="list">
+                    {r.refused.iter().map(|e| view! {
+                        <li>{format!("line {}: {}", e.line, e.fields.iter().map(|f| format!("{} — {}", f.field, f.message())).collect::<Vec<_>>().join("; "))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {move || failure.get().map(|e| {
+                let detail = e.field_errors().iter().map(FieldError::message).collect::<Vec<_>>().join(" ");
+                view! { <p class="notice error" role="alert">{e.message()} " " {detail}</p> }
+            })}
+        </section>
     }
 }

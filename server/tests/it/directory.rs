@@ -141,3 +141,75 @@ async fn agencies_are_kept_by_social_workers_and_clients_are_referred_and_follow
     let stored: Vec<String> = res.take(0).unwrap();
     assert!(stored[0].starts_with("hv1:"));
 }
+
+#[tokio::test]
+async fn a_county_list_in_hsds_csv_is_imported_once_and_exported_back() {
+    let app = spawn().await;
+    let sw = app.sign_in("socialworker").await;
+    let officer = app.sign_in("officer").await;
+    let csv = "id,name,taxonomy_terms,phone,address_1,languages,last_modified\r\n\
+               svc-1,Northwest Food Pantry,Emergency Food,630-555-0123,1 Elm St,English;Polish,2026-10-01T00:00:00Z\r\n\
+               svc-2,\"Youth Outreach, Inc.\",Juvenile Justice Services,,,,\r\n\
+               svc-3,,Shelter,not a phone,,,\r\n";
+    let import = |who: &str| json_post("/api/import_directory", Some(who), json!({ "csv": csv }));
+    let a = app.send(import(&officer)).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = app.send(import(&sw)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["imported"], 2);
+    assert_eq!(a.body["refused"][0]["line"], 4);
+    let fields: Vec<&str> = a.body["refused"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["name", "telephone"]);
+    // The same list again updates, never duplicates.
+    let a = app.send(import(&sw)).await;
+    assert_eq!(a.body["imported"], 2);
+    let list = app.call("/api/list_agencies", &officer, "").await;
+    assert_eq!(list.body.as_array().unwrap().len(), 2);
+    let pantry = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "Northwest Food Pantry")
+        .unwrap()
+        .clone();
+    assert_eq!(pantry["programs"], json!(["food"]));
+    assert_eq!(pantry["languages"], json!(["English", "Polish"]));
+    assert_eq!(pantry["last_verified"], "2026-10-01");
+
+    // A file without a name column is refused whole, by name.
+    let a = app
+        .send(json_post(
+            "/api/import_directory",
+            Some(&sw),
+            json!({ "csv": "title\r\nx\r\n" }),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.body["fields"][0]["field"], "csv");
+
+    // Exported back for anyone signed in, in the same columns.
+    let get = |cookie: Option<&str>| {
+        let mut b = http::Request::get("/api/directory.csv");
+        if let Some(c) = cookie {
+            b = b.header(http::header::COOKIE, c);
+        }
+        b.body(axum::body::Body::empty()).unwrap()
+    };
+    let a = app.send(get(None)).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    let a = app.send(get(Some(&officer))).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let text = a.body.as_str().unwrap().to_string();
+    assert!(
+        text.starts_with("\"id\",\"name\",\"taxonomy_terms\""),
+        "{text}"
+    );
+    assert!(text.contains("\"Youth Outreach, Inc.\""), "{text}");
+    assert!(text.contains("\"juvenile_delinquency\""), "{text}");
+}
