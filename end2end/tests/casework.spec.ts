@@ -65,6 +65,25 @@ test('the social worker records and signs a death notification on the phone, the
   await expect(visit.getByRole('region', { name: 'Addenda' })).toContainText('The neighbour is Mr Okafor.');
   await expect(visit).toContainText('Told Mrs Marsh of her husband’s death');
 
+  // A draft is saved, taken up again from the file, and signed.
+  await page.getByRole('link', { name: 'Record a crisis visit' }).click();
+  await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
+  await page.getByLabel('Kind of intervention').selectOption('mental_health');
+  await page.getByLabel('Narrative').fill('Follow-up call, first draft.');
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page).toHaveURL(clientUrl);
+  const draftCard = page.getByRole('article', { name: 'Mental health' });
+  await expect(draftCard).toContainText('Draft');
+  await draftCard.getByRole('link', { name: 'Edit the draft' }).click();
+  await expect(page).toHaveURL(/\/visit\?draft=/);
+  await expect(page.getByLabel('Narrative')).toHaveValue('Follow-up call, first draft.');
+  await expect(page.getByLabel('Kind of intervention')).toHaveValue('mental_health');
+  await page.getByLabel('Narrative').fill('Follow-up call: sleeping better, sister visits daily.');
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  await expect(page).toHaveURL(clientUrl);
+  await expect(page.getByRole('article', { name: 'Mental health' })).toContainText('Signed');
+  await expect(page.getByRole('article', { name: 'Mental health' })).toContainText('sleeping better');
+
   // A personal note: only its author sees it.
   await page.getByLabel('New personal note').fill('Ask about the daughter next time.');
   await page.getByRole('button', { name: 'Add the personal note' }).click();

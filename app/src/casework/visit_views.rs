@@ -26,32 +26,74 @@ fn local_to_utc(local: &str) -> String {
         .unwrap_or_else(|| local.trim().to_string())
 }
 
+/// `/clients/:id/visit` (a new visit) and `/clients/:id/visit?draft=ID` (go on with one's draft).
 #[component]
 pub fn NewVisitPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let client = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    let draft = query.with_untracked(|q| q.get("draft"));
+    let back = format!("/clients/{client}");
+    let body = match draft {
+        None => view! { <VisitForm client=client/> }.into_any(),
+        Some(draft) => {
+            let file = Resource::new(move || client.clone(), super::api::get_client);
+            view! {
+                <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || {
+                        let draft = draft.clone();
+                        Suspend::new(async move {
+                            match file.await {
+                                Ok(f) => match f.visits.into_iter().find(|v| v.id == draft && v.mine && v.status == NoteStatus::Draft) {
+                                    Some(v) => view! { <VisitForm client=f.client.summary.id.clone() existing=v/> }.into_any(),
+                                    None => view! { <ErrorNotice error=AppError::NotFound/> }.into_any(),
+                                },
+                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            }
+                        })
+                    }}
+                </Transition>
+            }
+            .into_any()
+        }
+    };
     view! {
         <Page title="Crisis visit">
-            <p><a href=format!("/clients/{client}")>"Back to the client"</a></p>
-            <VisitForm client=client/>
+            <p><a href=back>"Back to the client"</a></p>
+            {body}
         </Page>
     }
 }
 
 #[component]
-fn VisitForm(client: String) -> impl IntoView {
-    let id = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
-    let setting = RwSignal::new(Setting::OnSite.code().to_string());
+fn VisitForm(client: String, #[prop(optional)] existing: Option<VisitView>) -> impl IntoView {
+    let e = existing.clone();
+    let text = |f: fn(&VisitView) -> Option<String>| e.as_ref().and_then(f).unwrap_or_default();
+    let id = RwSignal::new(e.as_ref().map(|v| v.id.clone()).unwrap_or_default());
+    let kind = RwSignal::new(
+        e.as_ref()
+            .map(|v| v.kind.code().to_string())
+            .unwrap_or_default(),
+    );
+    let setting = RwSignal::new(
+        e.as_ref()
+            .map(|v| v.setting)
+            .unwrap_or(Setting::OnSite)
+            .code()
+            .to_string(),
+    );
     let when = RwSignal::new(String::new());
-    let location = RwSignal::new(String::new());
-    let present = RwSignal::new(String::new());
-    let report = RwSignal::new(String::new());
-    let ticked = RwSignal::new(Vec::<String>::new());
-    let narrative = RwSignal::new(String::new());
-    let assessment = RwSignal::new(String::new());
-    let actions = RwSignal::new(String::new());
-    let follow_up = RwSignal::new(String::new());
+    let occurred = e.as_ref().map(|v| v.occurred_at);
+    let location = RwSignal::new(text(|v| v.location.clone()));
+    let present = RwSignal::new(text(|v| v.present.clone()));
+    let report = RwSignal::new(text(|v| v.police_report_number.clone()));
+    let ticked = RwSignal::new(e.as_ref().map(|v| v.checklist.clone()).unwrap_or_default());
+    let narrative = RwSignal::new(e.as_ref().map(|v| v.narrative.clone()).unwrap_or_default());
+    let assessment = RwSignal::new(text(|v| v.assessment.clone()));
+    let actions = RwSignal::new(text(|v| v.actions_taken.clone()));
+    let follow_up = RwSignal::new(text(|v| {
+        v.follow_up_on.map(|d| d.format("%Y-%m-%d").to_string())
+    }));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
@@ -61,7 +103,10 @@ fn VisitForm(client: String) -> impl IntoView {
             id.set(uuid::Uuid::now_v7().to_string());
         }
         if when.get_untracked().is_empty() {
-            when.set(chrono::Local::now().format("%Y-%m-%dT%H:%M").to_string());
+            let at = occurred
+                .map(|t| t.with_timezone(&chrono::Local))
+                .unwrap_or_else(chrono::Local::now);
+            when.set(at.format("%Y-%m-%dT%H:%M").to_string());
         }
     });
     let client = StoredValue::new(client);
@@ -233,6 +278,8 @@ pub fn VisitCard(visit: VisitView, reload: Callback<()>) -> impl IntoView {
         _ => view! { <span class="badge draft">"Draft"</span> " by " {v.author_name.clone()} }.into_any(),
     };
     let can_sign = v.status == NoteStatus::Draft && v.mine;
+    let client = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let edit_href = format!("/clients/{client}/visit?draft={}", v.id);
     let signed = v.status == NoteStatus::Signed;
     let failure = RwSignal::new(None::<AppError>);
     let visit_id = v.id.clone();
@@ -274,7 +321,10 @@ pub fn VisitCard(visit: VisitView, reload: Callback<()>) -> impl IntoView {
                 </section>
             })}
             {can_sign.then(|| view! {
-                <button type="button" class="primary" on:click=sign>"Sign this note"</button>
+                <p class="buttons">
+                    <a class="action" href=edit_href.clone()>"Edit the draft"</a>
+                    <button type="button" class="primary" on:click=sign>"Sign this note"</button>
+                </p>
             })}
             {signed.then(|| view! { <AddendumForm visit=v.id.clone() reload=reload/> })}
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
