@@ -164,3 +164,22 @@ test('a device revoked by the administrator wipes itself at its next contact', a
   await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
   await ctx.close();
 });
+
+test('a store the browser evicted is noticed and said, not silently replaced', async ({ browser }) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer2');
+  await setPin(page);
+  // What a browser under storage pressure does: the database goes, the page does not know.
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const req = indexedDB.deleteDatabase('haven-vault');
+        req.onsuccess = req.onerror = req.onblocked = () => resolve(null);
+      }),
+  );
+  await page.reload();
+  await expect(page.locator('#store-evicted')).toContainText('This browser deleted what Haven kept on this device');
+  await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
+  await ctx.close();
+});

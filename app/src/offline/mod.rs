@@ -163,6 +163,9 @@ pub struct Status {
     pub waiting: usize,
     pub oldest: Option<DateTime<Utc>>,
     pub last_sync: Option<DateTime<Utc>>,
+    /// A store was set up on this device and the browser has since deleted it (storage cleared or
+    /// evicted under pressure): what waited there is gone.
+    pub evicted: bool,
 }
 
 /// The device store as the views use it: the real one in the browser, and on the server (where

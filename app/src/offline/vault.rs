@@ -271,6 +271,7 @@ pub async fn set_up(pin: &str) -> Result<(), VaultError> {
     set(&record, "iterations", &JsValue::from(PBKDF2_ITERATIONS));
     write_meta(&db, "key", &record).await?;
     write_meta(&db, "wrong_pins", &JsValue::from(0)).await?;
+    set_marker(true);
     // The second wrapping, under the server's secret for this device (when the server is reached):
     // it opens the store while signed in without the PIN, and lets the server revoke the device.
     // A random (v4) id: nobody else can guess it to ask whether it was revoked.
@@ -558,6 +559,7 @@ pub async fn status() -> Result<Status, VaultError> {
         waiting: list.len(),
         oldest: list.first().map(|i| i.queued_at),
         last_sync,
+        evicted: !set_up && marker(),
     })
 }
 
@@ -594,10 +596,33 @@ pub async fn settle(answers: &[super::PushResult]) -> Result<(), VaultError> {
     committed(&tx).await
 }
 
+/// Outside IndexedDB, a flag (no data) that this device has a store: if the browser evicts the
+/// store, the flag is still there and the page can say what happened.
+const MARKER: &str = "haven-vault-set-up";
+
+fn marker() -> bool {
+    window()
+        .ok()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(MARKER).ok().flatten())
+        .is_some()
+}
+
+fn set_marker(on: bool) {
+    if let Some(s) = window().ok().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = if on {
+            s.set_item(MARKER, "1")
+        } else {
+            s.remove_item(MARKER)
+        };
+    }
+}
+
 /// Remove everything Haven keeps on this device: the store, the key in memory, the cached shell.
 /// Works offline.
 pub async fn wipe() {
     KEY.with(|k| *k.borrow_mut() = None);
+    set_marker(false);
     let Ok(w) = window() else { return };
     if let Ok(Some(factory)) = w.indexed_db() {
         if let Ok(req) = factory.delete_database(DB) {

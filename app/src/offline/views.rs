@@ -399,6 +399,12 @@ pub fn OutboxPanel() -> impl IntoView {
         {move || status.get().map(|s| {
             if !s.set_up {
                 return view! {
+                    {s.evicted.then(|| view! {
+                        <p class="notice error" role="alert" id="store-evicted">
+                            "This browser deleted what Haven kept on this device (its storage was cleared or reclaimed). "
+                            "Anything that was waiting to send is gone: tell your supervisor. Set a new PIN to go on."
+                        </p>
+                    })}
                     {move || outbox.note.get().map(|n| view! { <p class="notice warn" role="status" id="outbox-note">{n}</p> })}
                     <PinSetup/>
                 }.into_any();
