@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, FieldError};
-use crate::funds::domain::{phone_ok, text};
+use crate::funds::domain::{non_empty as optional, optional_date, phone_ok, text};
 
 /// Labels of records that carry protection beyond the rest (Illinois law and 42 CFR Part 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -237,33 +237,24 @@ fn device_id(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<U
     }
 }
 
-fn optional(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
-
 /// Check a client draft. `today` is the local date where the check runs.
 pub fn validate_client(d: &ClientDraft, today: NaiveDate) -> Result<ValidClient, Vec<FieldError>> {
     let mut errors = Vec::new();
     let id = device_id(&mut errors, "id", &d.id);
     let name = text(&mut errors, "name", &d.name, 100, true);
-    let dob = match d.date_of_birth.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(date) if date > today => {
-                errors.push(FieldError::new("date_of_birth", ErrorCode::DateInFuture));
-                None
-            }
-            Ok(date) if date < today - Duration::days(130 * 366) => {
-                errors.push(FieldError::new("date_of_birth", ErrorCode::InvalidDate));
-                None
-            }
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new("date_of_birth", ErrorCode::InvalidDate));
-                None
-            }
-        },
-    };
+    let dob = optional_date(&mut errors, "date_of_birth", &d.date_of_birth).filter(|date| {
+        let refusal = if *date > today {
+            Some(ErrorCode::DateInFuture)
+        } else if *date < today - Duration::days(130 * 366) {
+            Some(ErrorCode::InvalidDate)
+        } else {
+            None
+        };
+        if let Some(code) = refusal {
+            errors.push(FieldError::new("date_of_birth", code));
+        }
+        refusal.is_none()
+    });
     let age = match d.age.trim() {
         "" => None,
         v => match v.parse::<u8>() {
@@ -475,16 +466,7 @@ pub fn validate_visit(d: &VisitDraft, now: DateTime<Utc>) -> Result<ValidVisit, 
         NOTE_MAX_CHARS,
         false,
     );
-    let follow_up_on = match d.follow_up_on.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new("follow_up_on", ErrorCode::InvalidDate));
-                None
-            }
-        },
-    };
+    let follow_up_on = optional_date(&mut errors, "follow_up_on", &d.follow_up_on);
     // Ticked items must belong to this kind's checklist; kept in the checklist's order, once.
     let mut checklist = Vec::new();
     if let Some(kind) = kind {
@@ -611,16 +593,7 @@ pub fn validate_contact_check(
 ) -> Result<(String, Option<NaiveDate>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = text(&mut errors, "name", name, 100, true);
-    let dob = match date_of_birth.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(FieldError::new("date_of_birth", ErrorCode::InvalidDate));
-                None
-            }
-        },
-    };
+    let dob = optional_date(&mut errors, "date_of_birth", date_of_birth);
     if errors.is_empty() {
         Ok((name, dob))
     } else {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, FieldError};
-use crate::funds::domain::{phone_ok, text};
+use crate::funds::domain::{non_empty as optional, optional_date, phone_ok, text};
 
 /// The programs of the directive's directory, and what a county list usually adds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -120,10 +120,6 @@ pub struct Agency {
     pub last_verified: Option<NaiveDate>,
 }
 
-fn optional(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
-
 /// Check an agency entry. `today` bounds the verification date.
 pub fn validate_agency(d: &AgencyDraft, today: NaiveDate) -> Result<Agency, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -157,20 +153,14 @@ pub fn validate_agency(d: &AgencyDraft, today: NaiveDate) -> Result<Agency, Vec<
     let hours = text(&mut errors, "hours", &d.hours, 200, false);
     let languages_text = text(&mut errors, "languages", &d.languages, 200, false);
     let eligibility = text(&mut errors, "eligibility", &d.eligibility, 500, false);
-    let last_verified = match d.last_verified.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(date) if date > today => {
+    let last_verified =
+        optional_date(&mut errors, "last_verified", &d.last_verified).filter(|date| {
+            let future = *date > today;
+            if future {
                 errors.push(FieldError::new("last_verified", ErrorCode::DateInFuture));
-                None
             }
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new("last_verified", ErrorCode::InvalidDate));
-                None
-            }
-        },
-    };
+            !future
+        });
     match (id, errors.is_empty()) {
         (Some(id), true) => Ok(Agency {
             id,
@@ -312,16 +302,7 @@ pub fn validate_referral(d: &ReferralDraft) -> Result<ValidReferral, Vec<FieldEr
     let client_id = uuid("client_id", &d.client_id);
     let agency_id = uuid("agency_id", &d.agency_id);
     let reason = text(&mut errors, "reason", &d.reason, 2000, true);
-    let follow_up_on = match d.follow_up_on.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new("follow_up_on", ErrorCode::InvalidDate));
-                None
-            }
-        },
-    };
+    let follow_up_on = optional_date(&mut errors, "follow_up_on", &d.follow_up_on);
     match (id, client_id, agency_id, errors.is_empty()) {
         (Some(id), Some(client_id), Some(agency_id), true) => Ok(ValidReferral {
             id,

@@ -254,6 +254,29 @@ pub(crate) fn text(
     v.to_string()
 }
 
+/// An optional `YYYY-MM-DD`: empty is no date; anything else must be a date, or `field` is refused.
+pub(crate) fn optional_date(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+) -> Option<NaiveDate> {
+    match value.trim() {
+        "" => None,
+        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                errors.push(FieldError::new(field, ErrorCode::InvalidDate));
+                None
+            }
+        },
+    }
+}
+
+/// Trimmed text that is empty is no value.
+pub(crate) fn non_empty(v: String) -> Option<String> {
+    (!v.is_empty()).then_some(v)
+}
+
 /// Parse a dollar amount: > 0, at most two decimals, not above the ceiling.
 pub fn parse_amount(value: &str, ceiling: Decimal) -> Result<Decimal, (ErrorCode, Option<String>)> {
     let v = value.trim();
