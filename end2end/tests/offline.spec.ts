@@ -113,6 +113,52 @@ test('requests filed with no signal wait on the device, survive a reload, and ar
   await ctx.close();
 });
 
+test("a request's new state reaches the officer's phone and stays readable there with no signal", async ({
+  browser,
+}) => {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer2');
+  await setPin(page);
+  await openNewRequest(page);
+  await shellReady(page);
+  const name = `Pulled State ${run}`;
+  await fill(page, name, '17');
+  await expect(page).toHaveURL(/\/requests\/mine$/);
+
+  // Back on the form (a fresh load pulls): the device knows the request, by date, amount, state.
+  await page.goto('/requests/new');
+  const held = page.locator('#held-requests');
+  await expect(held.locator('li', { hasText: '$17.00' })).toContainText('awaiting supervisor');
+
+  // The supervisor denies it on the tablet.
+  const sctx = await device(browser, 'tablet');
+  const spage = await sctx.newPage();
+  await signIn(spage, 'supervisor');
+  await spage.goto('/requests/queue');
+  await spage.locator('.card', { hasText: name }).getByRole('link').click();
+  await spage.getByLabel('Reason for denial').fill('Covered by the township tonight.');
+  await spage.getByRole('button', { name: 'Deny' }).click();
+  await expect(spage.locator('.status-line')).toContainText('Denied');
+  await sctx.close();
+
+  // The phone's next pull brings the new state…
+  await page.reload();
+  await expect(held.locator('li', { hasText: '$17.00' })).toContainText('Denied');
+
+  // …which it still shows with no signal, after a reload, once the PIN opens the store; nothing
+  // of the resident is on the device.
+  await ctx.setOffline(true);
+  await page.reload();
+  await expect(held).toHaveCount(0);
+  const unlock = page.getByRole('form', { name: 'Unlock this device' });
+  await unlock.getByLabel('PIN of this device').fill(PIN);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect(held.locator('li', { hasText: '$17.00' })).toContainText('Denied');
+  await expect(held).not.toContainText(name);
+  await ctx.close();
+});
+
 test('ten wrong PINs wipe what the device holds', async ({ browser }) => {
   const ctx = await device(browser, 'phone');
   const page = await ctx.newPage();

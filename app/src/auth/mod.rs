@@ -186,6 +186,7 @@ pub mod policy {
         ("/api/follow_ups_due", Access::Rule(does_casework)),
         // The offline outbox: each record is checked as if sent from its form.
         ("/api/sync_push", Access::SignedIn),
+        ("/api/sync_pull", Access::SignedIn),
         ("/api/enrol_device", Access::SignedIn),
         ("/api/device_secret", Access::SignedIn),
         // A lost phone's session may be over: it still learns it was revoked (by its random id).

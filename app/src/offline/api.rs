@@ -65,6 +65,23 @@ pub async fn sync_push(records: Vec<PushRecord>) -> Result<Vec<PushResult>, AppE
     Ok(answers)
 }
 
+/// Pull what changed since the device's cursor: the requests this person filed whose state
+/// changed (an approval, a denial, a disbursal), looking back [`super::PULL_OVERLAP_SECS`] before
+/// the cursor, and never further than [`super::HOLD_DAYS`]. The cursor is the database's clock,
+/// the same clock that stamps the changes. No cursor: the last [`super::HOLD_DAYS`] days.
+#[server(endpoint = "sync_pull", prefix = "/api", input = server_fn::codec::Json)]
+pub async fn sync_pull(since: Option<String>) -> Result<super::PullAnswer, AppError> {
+    let result = async {
+        let state = crate::db::state()?;
+        let user = crate::auth::policy::require("/api/sync_pull")?;
+        let since =
+            super::parse_cursor(since.as_deref()).map_err(|e| AppError::invalid(vec![e]))?;
+        super::pull::changed_since(&state.db, &user.id, since).await
+    }
+    .await;
+    result.inspect_err(crate::error::set_status)
+}
+
 /// What the server says about a device store.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "device", rename_all = "snake_case")]

@@ -13,6 +13,8 @@ use crate::error::{ErrorCode, FieldError};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod devices;
+#[cfg(feature = "ssr")]
+pub mod pull;
 #[cfg(feature = "hydrate")]
 pub mod vault;
 pub mod views;
@@ -106,6 +108,76 @@ pub struct PushResult {
     pub outcome: PushOutcome,
 }
 
+/// How far back a pull looks before its cursor. A change is stamped by the database when its
+/// transaction writes it, and becomes visible when it commits: one that committed just after a
+/// pull, with a stamp just before that pull's cursor, is caught by the next pull's overlap. The
+/// device merges by id, so what it is sent twice changes nothing.
+pub const PULL_OVERLAP_SECS: i64 = 300;
+/// A device keeps the requests its person filed that changed in this many days, no older ones.
+pub const HOLD_DAYS: i64 = 30;
+
+/// What a device keeps of a request its person filed, to know where it stands with no signal:
+/// the date, the amount and the state. Nothing of the resident (least information): the officer
+/// knows whom it was for, a finder of the phone learns nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldRequest {
+    pub id: String,
+    pub date: String,
+    pub amount_requested: rust_decimal::Decimal,
+    pub status: crate::funds::domain::RequestStatus,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The server's answer to a pull: what changed since the device's cursor, and the next cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullAnswer {
+    pub cursor: DateTime<Utc>,
+    pub requests: Vec<HeldRequest>,
+}
+
+/// Read a pull's cursor as the device sent it (RFC 3339, as the server gave it): none, or the
+/// instant, or an error that names the field.
+pub fn parse_cursor(since: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
+    match since.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| FieldError::new("since", ErrorCode::InvalidDateTime)),
+    }
+}
+
+/// The instant a pull since `cursor` starts looking from (the overlap before it).
+pub fn pull_from(cursor: DateTime<Utc>) -> DateTime<Utc> {
+    cursor - chrono::Duration::seconds(PULL_OVERLAP_SECS)
+}
+
+/// Fold pulled changes into what a device holds: a record replaces the one with its id unless the
+/// held one is newer (a stale answer never undoes a later state); records last changed more than
+/// [`HOLD_DAYS`] before `now` are dropped. Newest first.
+pub fn merge(
+    held: Vec<HeldRequest>,
+    changes: Vec<HeldRequest>,
+    now: DateTime<Utc>,
+) -> Vec<HeldRequest> {
+    let mut by_id: std::collections::BTreeMap<String, HeldRequest> =
+        held.into_iter().map(|r| (r.id.clone(), r)).collect();
+    for c in changes {
+        match by_id.get(&c.id) {
+            Some(h) if h.updated_at > c.updated_at => {}
+            _ => {
+                by_id.insert(c.id.clone(), c);
+            }
+        }
+    }
+    let oldest = now - chrono::Duration::days(HOLD_DAYS);
+    let mut list: Vec<HeldRequest> = by_id
+        .into_values()
+        .filter(|r| r.updated_at >= oldest)
+        .collect();
+    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+    list
+}
+
 /// Why the store could not do what was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VaultError {
@@ -163,6 +235,8 @@ pub struct Status {
     pub waiting: usize,
     pub oldest: Option<DateTime<Utc>>,
     pub last_sync: Option<DateTime<Utc>>,
+    /// The device holds the state of requests its person filed (sealed: the PIN opens them).
+    pub held: bool,
     /// A store was set up on this device and the browser has since deleted it (storage cleared or
     /// evicted under pressure): what waited there is gone.
     pub evicted: bool,
@@ -173,13 +247,15 @@ pub struct Status {
 pub mod device {
     #[cfg(feature = "hydrate")]
     pub use super::vault::{
-        check_revoked, enqueue, is_unlocked, items, set_up, settle, status, unlock,
+        check_revoked, enqueue, held, hold, is_unlocked, items, set_up, settle, status, unlock,
         unlock_with_server, wipe,
     };
 
     #[cfg(not(feature = "hydrate"))]
     mod none {
-        use super::super::{Item, PushResult, RecordKind, Status, VaultError};
+        use super::super::{
+            HeldRequest, Item, PullAnswer, PushResult, RecordKind, Status, VaultError,
+        };
         fn absent() -> VaultError {
             VaultError::Storage("no device store on the server".into())
         }
@@ -209,6 +285,13 @@ pub mod device {
             Err(absent())
         }
         pub async fn wipe() {}
+        pub async fn hold(_answer: &PullAnswer) -> Result<(), VaultError> {
+            Err(absent())
+        }
+        pub async fn held(
+        ) -> Result<(Option<chrono::DateTime<chrono::Utc>>, Vec<HeldRequest>), VaultError> {
+            Err(absent())
+        }
         pub async fn unlock_with_server() -> Result<(), VaultError> {
             Err(absent())
         }
@@ -251,6 +334,74 @@ mod tests {
             message: String::new()
         }
         .committed());
+    }
+
+    fn held(id: &str, status: crate::funds::domain::RequestStatus, at: &str) -> HeldRequest {
+        HeldRequest {
+            id: id.into(),
+            date: "2026-12-01".into(),
+            amount_requested: rust_decimal::Decimal::new(2000, 2),
+            status,
+            updated_at: at.parse().expect("time"),
+        }
+    }
+
+    #[test]
+    fn a_pull_adds_and_updates_but_a_stale_answer_never_undoes_a_later_state() {
+        use crate::funds::domain::RequestStatus::*;
+        let now: DateTime<Utc> = "2026-12-04T12:00:00Z".parse().expect("now");
+        let mine = vec![
+            held("a", Approved, "2026-12-04T10:00:00Z"),
+            held("b", Submitted, "2026-12-04T09:00:00Z"),
+        ];
+        let changes = vec![
+            // an older copy of a (sent again by the overlap, or by a lagging server)
+            held("a", Submitted, "2026-12-04T09:30:00Z"),
+            held("b", Denied, "2026-12-04T11:00:00Z"),
+            held("c", Submitted, "2026-12-04T11:30:00Z"),
+        ];
+        let merged = merge(mine, changes, now);
+        let got: Vec<(&str, crate::funds::domain::RequestStatus)> =
+            merged.iter().map(|r| (r.id.as_str(), r.status)).collect();
+        assert_eq!(got, vec![("c", Submitted), ("b", Denied), ("a", Approved)]);
+    }
+
+    #[test]
+    fn a_device_keeps_no_request_older_than_the_hold() {
+        use crate::funds::domain::RequestStatus::*;
+        let now: DateTime<Utc> = "2026-12-04T12:00:00Z".parse().expect("now");
+        let mine = vec![
+            held("old", Disbursed, "2026-11-03T11:59:59Z"),
+            held("recent", Approved, "2026-11-05T00:00:00Z"),
+        ];
+        let merged = merge(mine, vec![], now);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].id, "recent");
+    }
+
+    #[test]
+    fn a_cursor_is_an_rfc3339_instant_or_nothing() {
+        assert_eq!(parse_cursor(None), Ok(None));
+        assert_eq!(parse_cursor(Some(" ")), Ok(None));
+        assert_eq!(
+            parse_cursor(Some("2026-12-04T13:00:00+01:00")),
+            Ok(Some("2026-12-04T12:00:00Z".parse().expect("t")))
+        );
+        assert_eq!(
+            parse_cursor(Some("yesterday")).map_err(|e| (e.field, e.code)),
+            Err(("since".to_string(), ErrorCode::InvalidDateTime))
+        );
+    }
+
+    #[test]
+    fn a_pull_looks_back_by_the_overlap() {
+        let cursor: DateTime<Utc> = "2026-12-04T12:00:00Z".parse().expect("cursor");
+        assert_eq!(
+            pull_from(cursor),
+            "2026-12-04T11:55:00Z"
+                .parse::<DateTime<Utc>>()
+                .expect("from")
+        );
     }
 
     #[test]

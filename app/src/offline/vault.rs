@@ -17,7 +17,7 @@ use web_sys::{
     IdbRequest, IdbTransaction, Pbkdf2Params,
 };
 
-use super::{Item, RecordKind, Status, VaultError, MAX_WRONG_PINS};
+use super::{HeldRequest, Item, PullAnswer, RecordKind, Status, VaultError, MAX_WRONG_PINS};
 
 const DB: &str = "haven-vault";
 const META: &str = "meta";
@@ -461,33 +461,76 @@ pub async fn enqueue(
     id: &str,
     body: &serde_json::Value,
 ) -> Result<(), VaultError> {
-    let key = key()?;
-    let mut iv = random(12)?;
-    let plain = serde_json::to_vec(body).unwrap_or_default();
-    let params = AesGcmParams::new_with_u8_slice("AES-GCM", &mut iv);
-    params.set_additional_data(&Uint8Array::from(id.as_bytes()));
-    let sealed = JsFuture::from(
-        subtle()?
-            .encrypt_with_object_and_u8_array(&params, &key, &plain)
-            .map_err(storage_err("encrypt"))?,
-    )
-    .await
-    .map_err(storage_err("encrypt"))?;
-    let record = Object::new();
+    let record = seal(&key()?, id, &serde_json::to_vec(body).unwrap_or_default()).await?;
     set(&record, "kind", &JsValue::from_str(kind.code()));
     set(
         &record,
         "queued_at",
         &JsValue::from_str(&Utc::now().to_rfc3339()),
     );
-    set(&record, "iv", &Uint8Array::from(iv.as_slice()).into());
-    set(&record, "sealed", &Uint8Array::new(&sealed).into());
     let db = open().await?;
     let tx = transaction(&db, true)?;
     store(&tx, OUTBOX)?
         .put_with_key(&record, &JsValue::from_str(id))
         .map_err(storage_err("write"))?;
     committed(&tx).await
+}
+
+/// Seal `plain` under the data key, bound to `id` (an item moved to another id does not open):
+/// an object with its `iv` and `sealed` bytes, to which the caller adds what stays readable.
+async fn seal(key: &CryptoKey, id: &str, plain: &[u8]) -> Result<Object, VaultError> {
+    let mut iv = random(12)?;
+    let params = AesGcmParams::new_with_u8_slice("AES-GCM", &mut iv);
+    params.set_additional_data(&Uint8Array::from(id.as_bytes()));
+    let sealed = JsFuture::from(
+        subtle()?
+            .encrypt_with_object_and_u8_array(&params, key, plain)
+            .map_err(storage_err("encrypt"))?,
+    )
+    .await
+    .map_err(storage_err("encrypt"))?;
+    let record = Object::new();
+    set(&record, "iv", &Uint8Array::from(iv.as_slice()).into());
+    set(&record, "sealed", &Uint8Array::new(&sealed).into());
+    Ok(record)
+}
+
+/// The meta entry that holds, sealed, the state of the person's own requests and the cursor.
+const HELD: &str = "held";
+
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Held {
+    cursor: Option<DateTime<Utc>>,
+    requests: Vec<HeldRequest>,
+}
+
+/// What the device holds of the person's own requests, and the cursor of the last pull (nothing
+/// when none was pulled yet). Needs the store unlocked.
+pub async fn held() -> Result<(Option<DateTime<Utc>>, Vec<HeldRequest>), VaultError> {
+    let key = key()?;
+    let db = open().await?;
+    let record = read_meta(&db, HELD).await?;
+    if record.is_undefined() {
+        return Ok((None, Vec::new()));
+    }
+    let held: Held = open_item(&key, HELD, &record)
+        .await
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    Ok((held.cursor, held.requests))
+}
+
+/// Fold a pull's answer into what the device holds (see [`super::merge`]) and keep its cursor.
+pub async fn hold(answer: &PullAnswer) -> Result<(), VaultError> {
+    let key = key()?;
+    let (_, mine) = held().await?;
+    let held = Held {
+        cursor: Some(answer.cursor),
+        requests: super::merge(mine, answer.requests.clone(), Utc::now()),
+    };
+    let record = seal(&key, HELD, &serde_json::to_vec(&held).unwrap_or_default()).await?;
+    let db = open().await?;
+    write_meta(&db, HELD, &record).await
 }
 
 async fn open_item(key: &CryptoKey, id: &str, record: &JsValue) -> Option<serde_json::Value> {
@@ -559,6 +602,7 @@ pub async fn status() -> Result<Status, VaultError> {
         waiting: list.len(),
         oldest: list.first().map(|i| i.queued_at),
         last_sync,
+        held: !read_meta(&db, HELD).await?.is_undefined(),
         evicted: !set_up && marker(),
     })
 }

@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::{device, Item, PushOutcome, PushRecord, RecordKind, Status, VaultError, MAX_BATCH};
+use super::{
+    device, HeldRequest, Item, PushOutcome, PushRecord, RecordKind, Status, VaultError, MAX_BATCH,
+};
 use crate::error::{ErrorCode, FieldError};
 use crate::ui::LocalTime;
 
@@ -15,6 +17,9 @@ pub struct Outbox {
     pub items: RwSignal<Vec<Item>>,
     pub sending: RwSignal<bool>,
     pub note: RwSignal<Option<String>>,
+    /// The person's own requests as last pulled, and when (only while the store is unlocked).
+    pub held: RwSignal<Vec<HeldRequest>>,
+    pub pulled_at: RwSignal<Option<chrono::DateTime<chrono::Utc>>>,
     /// A new release of the app shell is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
 }
@@ -26,6 +31,8 @@ impl Outbox {
             items: RwSignal::new(Vec::new()),
             sending: RwSignal::new(false),
             note: RwSignal::new(None),
+            held: RwSignal::new(Vec::new()),
+            pulled_at: RwSignal::new(None),
             update_ready: RwSignal::new(false),
         }
     }
@@ -38,15 +45,38 @@ impl Outbox {
         if let Ok(list) = device::items().await {
             self.items.set(list);
         }
+        if let Ok((cursor, mine)) = device::held().await {
+            self.pulled_at.set(cursor);
+            self.held.set(mine);
+        }
     }
 
-    /// Push what waits, in batches; stop at the first batch that does not reach the server.
-    pub async fn send(self) {
-        if self.sending.get_untracked() {
+    /// Open the store with the server's secret for this device (signed in and online: no PIN).
+    async fn open_with_server(self) -> bool {
+        if device::is_unlocked() {
+            return true;
+        }
+        match device::unlock_with_server().await {
+            Ok(()) => true,
+            Err(e @ VaultError::Revoked) => {
+                self.note.set(Some(e.message()));
+                self.refresh().await;
+                false
+            }
+            Err(_) => {
+                self.note.set(Some(VaultError::Locked.message()));
+                false
+            }
+        }
+    }
+
+    /// Bring what changed for this person since the last pull (their requests' states) and keep
+    /// it, sealed, on the device. Quiet when it cannot: the next pull catches up.
+    pub async fn pull(self) {
+        if is_offline() || !device::status().await.is_ok_and(|s| s.set_up) {
             return;
         }
         if !device::is_unlocked() {
-            // Signed in and online: the server's secret for this device opens it, no PIN.
             match device::unlock_with_server().await {
                 Ok(()) => {}
                 Err(e @ VaultError::Revoked) => {
@@ -54,11 +84,29 @@ impl Outbox {
                     self.refresh().await;
                     return;
                 }
-                Err(_) => {
-                    self.note.set(Some(VaultError::Locked.message()));
-                    return;
-                }
+                // Signed out, or the server is not there: nothing to say.
+                Err(_) => return,
             }
+        }
+        let cursor = device::held()
+            .await
+            .ok()
+            .and_then(|(c, _)| c)
+            .map(|c| c.to_rfc3339());
+        if let Ok(answer) = super::api::sync_pull(cursor).await {
+            if device::hold(&answer).await.is_ok() {
+                self.refresh().await;
+            }
+        }
+    }
+
+    /// Push what waits, in batches; stop at the first batch that does not reach the server.
+    pub async fn send(self) {
+        if self.sending.get_untracked() {
+            return;
+        }
+        if !self.open_with_server().await {
+            return;
         }
         self.sending.set(true);
         let list = device::items().await.unwrap_or_default();
@@ -98,6 +146,9 @@ impl Outbox {
             self.note
                 .set(Some(format!("Sent: {total} record(s) arrived.")));
         }
+        if sent > 0 {
+            self.pull().await;
+        }
     }
 }
 
@@ -127,6 +178,9 @@ pub fn is_offline() -> bool {
 /// How often a page retries sending what waits (when the browser says it is online).
 #[cfg(feature = "hydrate")]
 const RETRY_MS: i32 = 10_000;
+/// With nothing to send, a page pulls every this many retry ticks (a minute).
+#[cfg(feature = "hydrate")]
+const PULL_EVERY_TICKS: u32 = 6;
 
 /// Register the service worker (once per page load), keep the offline pages fresh while signed
 /// in, send what waits when the network comes back, and notice a new release.
@@ -186,14 +240,21 @@ pub fn install(outbox: Outbox) {
         online.forget();
         // The `online` event says an interface is up, not that Haven answers (and some browsers
         // never fire it): retry what waits every few seconds while the page is open.
+        let mut ticks = 0u32;
         let retry = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
             let waiting = outbox
                 .status
                 .get_untracked()
                 .map(|s| s.waiting)
                 .unwrap_or(0);
-            if waiting > 0 && !is_offline() && !outbox.sending.get_untracked() {
+            ticks = ticks.wrapping_add(1);
+            if is_offline() || outbox.sending.get_untracked() {
+                return;
+            }
+            if waiting > 0 {
                 leptos::task::spawn_local(outbox.send());
+            } else if ticks.is_multiple_of(PULL_EVERY_TICKS) {
+                leptos::task::spawn_local(outbox.pull());
             }
         });
         let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
@@ -215,6 +276,8 @@ pub fn install(outbox: Outbox) {
                 .unwrap_or(0);
             if !is_offline() && waiting > 0 {
                 outbox.send().await;
+            } else {
+                outbox.pull().await;
             }
         });
     }
@@ -353,6 +416,32 @@ pub fn PinUnlock(
     }
 }
 
+/// The person's own requests as this device last heard of them: readable with no signal, so an
+/// officer in the car knows a request was approved. Date, amount and state only.
+#[component]
+fn HeldRequests() -> impl IntoView {
+    let outbox = outbox();
+    view! {
+        <Show when=move || !outbox.held.get().is_empty()>
+            <section class="card" id="held-requests" aria-labelledby="held-title">
+                <h2 id="held-title">"Your requests"</h2>
+                <p class="meta">
+                    "As Haven last told this device"
+                    {move || outbox.pulled_at.get().map(|t| view! { ", " <LocalTime at=t/> })}
+                </p>
+                <ul class="list">
+                    {move || outbox.held.get().into_iter().map(|r| view! {
+                        <li data-request=r.id.clone()>
+                            {r.date.clone()} " · " {crate::funds::views::dollars(r.amount_requested)}
+                            " · " <strong class="status">{r.status.label()}</strong>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
 fn describe(i: &Item) -> String {
     let who = i
         .body
@@ -417,7 +506,7 @@ pub fn OutboxPanel() -> impl IntoView {
                         {s.oldest.map(|o| view! { " · oldest saved " <LocalTime at=o/> })}
                         {s.last_sync.map(|t| view! { " · last sent " <LocalTime at=t/> })}
                     </p>
-                    {(waiting > 0 && !s.unlocked).then(|| view! { <PinUnlock/> })}
+                    {((waiting > 0 || s.held) && !s.unlocked).then(|| view! { <PinUnlock/> })}
                     <ul class="list" id="outbox-items">
                         {move || outbox.items.get().into_iter().map(|i| view! {
                             <li>
@@ -432,6 +521,7 @@ pub fn OutboxPanel() -> impl IntoView {
                     })}
                     <p class="meta" role="status" id="outbox-note">{move || outbox.note.get()}</p>
                 </section>
+                <HeldRequests/>
             }.into_any()
         })}
     }

@@ -20,7 +20,7 @@ fn signed() -> Value {
             "acknowledgement": { "kind": "signed", "signature": "M10 10 L50 40 L90 20" } })
 }
 
-async fn open_fund(app: &TestApp, sw: &str, amount: &str) {
+pub(crate) async fn open_fund(app: &TestApp, sw: &str, amount: &str) {
     let a = app
         .fund_move(sw, json!({ "kind": "open", "amount": amount }))
         .await;

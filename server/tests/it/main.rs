@@ -12,6 +12,7 @@ mod backup;
 mod breach;
 mod casework;
 mod directory;
+mod durability;
 mod encryption;
 mod fund;
 mod mfa;

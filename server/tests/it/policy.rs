@@ -91,6 +91,7 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         )),
         "/api/follow_ups_due" => Call::Form(String::new()),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
+        "/api/sync_pull" => Call::Json(json!({ "since": null })),
         "/api/list_agencies" => Call::Form(String::new()),
         "/api/import_directory" => Call::Json(json!({ "csv": "name,taxonomy_terms\r\n" })),
         "/api/save_agency" => Call::Json(json!({ "draft": {

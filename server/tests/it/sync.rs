@@ -209,3 +209,80 @@ async fn a_device_store_gets_its_secret_and_a_revoked_device_is_told_to_wipe() {
     );
     assert!(actions.contains(&"device.wipe".to_string()), "{actions:?}");
 }
+
+async fn pull(app: &TestApp, cookie: &str, since: Value) -> Answer {
+    app.send(json_post(
+        "/api/sync_pull",
+        Some(cookie),
+        json!({ "since": since }),
+    ))
+    .await
+}
+
+fn states(answer: &Answer) -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = answer.body["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+/// The pull (`/api/sync_pull`): a person's own requests, their state, since a cursor; nobody
+/// else's, and nothing of the resident.
+#[tokio::test]
+async fn a_pull_brings_the_officers_own_requests_changed_since_the_cursor() {
+    let app = spawn().await;
+    let officer = app.sign_in("officer").await;
+    let sgt = app.sign_in("supervisor").await;
+    let sw = app.sign_in("socialworker").await;
+    crate::fund::open_fund(&app, &sw, "200").await;
+    let a = app.file(&officer, "Pull Canary Resident", "20").await;
+    let b = app.file(&officer, "Pull Canary Resident", "10").await;
+    let theirs = app.file(&sgt, "Someone Else", "5").await;
+
+    let first = pull(&app, &officer, Value::Null).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let mut want = vec![
+        (a.clone(), "submitted".to_string()),
+        (b.clone(), "submitted".to_string()),
+    ];
+    want.sort();
+    assert_eq!(states(&first), want, "own requests only");
+    let text = first.body.to_string();
+    assert!(!text.contains("Canary"), "no resident's name: {text}");
+    assert!(!text.contains(&theirs));
+    let cursor: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(first.body["cursor"].clone()).expect("cursor");
+
+    // The supervisor approves b. A pull whose overlap starts at the first cursor brings b alone,
+    // approved; one from after the approval brings nothing.
+    let s = app.step(&sgt, &b, json!({ "action": "approve" })).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    let since = cursor + chrono::Duration::seconds(app::offline::PULL_OVERLAP_SECS);
+    let next = pull(&app, &officer, json!(since)).await;
+    assert_eq!(next.status, StatusCode::OK, "{}", next.body);
+    assert_eq!(states(&next), vec![(b.clone(), "approved".to_string())]);
+    assert_eq!(next.body["requests"][0]["amount_requested"], json!("10"));
+    let later: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(next.body["cursor"].clone()).expect("cursor");
+    assert!(later > cursor);
+    let after = later + chrono::Duration::seconds(app::offline::PULL_OVERLAP_SECS);
+    assert_eq!(states(&pull(&app, &officer, json!(after)).await), vec![]);
+
+    // A bad cursor is named, and the pull needs a session.
+    let bad = pull(&app, &officer, json!("yesterday")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.body["fields"][0]["field"], "since");
+    let anon = app
+        .send(json_post("/api/sync_pull", None, json!({ "since": null })))
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+}
