@@ -111,6 +111,14 @@ impl ErrorCode {
     }
 }
 
+/// The message every form shows under `field`, when one of `errors` refuses it.
+pub fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(FieldError::message)
+}
+
 /// One refused field: which field, why, and the bound when there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

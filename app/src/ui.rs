@@ -85,3 +85,11 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
+
+/// The message under a form's input: the first of the form's refusals that names `field`.
+pub fn field_message(
+    errors: RwSignal<Vec<crate::error::FieldError>>,
+    field: &str,
+) -> Option<String> {
+    errors.with(|e| crate::error::message_for(e, field))
+}

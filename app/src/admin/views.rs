@@ -10,10 +10,6 @@ use crate::error::{AppError, FieldError};
 use crate::settings::{get_department_settings, DepartmentSettings, SettingsDraft};
 use crate::ui::{ErrorNotice, Page};
 
-fn field_error(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> Option<String> {
-    errors.with(|e| e.iter().find(|x| x.field == field).map(FieldError::message))
-}
-
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_department_settings());
@@ -58,8 +54,8 @@ fn SettingInput(
             <label for=id>{label}</label>
             <input id=id type="text" inputmode=if decimal { "decimal" } else { "numeric" }
                 bind:value=value aria-describedby=error_id.clone()
-                aria-invalid=move || field_error(errors, id).is_some().to_string()/>
-            <p class="field-error" id=error_id role="alert">{move || field_error(errors, id)}</p>
+                aria-invalid=move || crate::ui::field_message(errors, id).is_some().to_string()/>
+            <p class="field-error" id=error_id role="alert">{move || crate::ui::field_message(errors, id)}</p>
         </div>
     }
 }
@@ -113,7 +109,7 @@ fn SettingsForm(current: DepartmentSettings) -> impl IntoView {
             <div class="field">
                 <label for="name">"Department"</label>
                 <input id="name" type="text" bind:value=name aria-describedby="name-error"/>
-                <p class="field-error" id="name-error" role="alert">{move || field_error(errors, "name")}</p>
+                <p class="field-error" id="name-error" role="alert">{move || crate::ui::field_message(errors, "name")}</p>
             </div>
             <SettingInput id="chief_approval_cap" label="Chief's approval needed above ($)" value=cap errors=errors decimal=true/>
             <SettingInput id="minimum_cash_balance" label="Minimum cash to keep in the box ($)" value=floor errors=errors decimal=true/>
@@ -241,7 +237,7 @@ fn PersonRow(p: PersonSummary, refresh: Callback<()>) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <button type="button" on:click=save_roles>"Save roles"</button>
-                <p class="field-error" role="alert">{move || field_error(errors, "roles").or_else(|| field_error(errors, "active"))}</p>
+                <p class="field-error" role="alert">{move || crate::ui::field_message(errors, "roles").or_else(|| crate::ui::field_message(errors, "active"))}</p>
                 <p class="meta" role="status">{move || note.get()}</p>
             </td>
             <td>{factors}</td>
@@ -300,12 +296,12 @@ fn NewAccountForm(refresh: Callback<()>) -> impl IntoView {
             <div class="field">
                 <label for="new-username">"Username"</label>
                 <input id="new-username" type="text" autocapitalize="none" spellcheck="false" bind:value=username/>
-                <p class="field-error" role="alert">{move || field_error(errors, "username")}</p>
+                <p class="field-error" role="alert">{move || crate::ui::field_message(errors, "username")}</p>
             </div>
             <div class="field">
                 <label for="new-name">"Name as shown"</label>
                 <input id="new-name" type="text" bind:value=name/>
-                <p class="field-error" role="alert">{move || field_error(errors, "display_name")}</p>
+                <p class="field-error" role="alert">{move || crate::ui::field_message(errors, "display_name")}</p>
             </div>
             <fieldset class="roles">
                 <legend>"Roles"</legend>
@@ -319,12 +315,12 @@ fn NewAccountForm(refresh: Callback<()>) -> impl IntoView {
                         " " {r.label()}
                     </label>
                 }).collect_view()}
-                <p class="field-error" role="alert">{move || field_error(errors, "roles")}</p>
+                <p class="field-error" role="alert">{move || crate::ui::field_message(errors, "roles")}</p>
             </fieldset>
             <div class="field">
                 <label for="new-password">"First password (15 characters or more)"</label>
                 <input id="new-password" type="password" autocomplete="new-password" bind:value=password/>
-                <p class="field-error" role="alert">{move || field_error(errors, "password")}</p>
+                <p class="field-error" role="alert">{move || crate::ui::field_message(errors, "password")}</p>
             </div>
             <p class="meta" role="status" id="account-created">{move || created.get()}</p>
             <button type="submit" class="primary">"Create the account"</button>

@@ -427,9 +427,7 @@ pub async fn save_visit(
             status: NoteStatus::Draft,
             already_had_it: false,
         }),
-        Err(e) if e.is_already_exists() || e.message().contains("already exists") => {
-            Err(AppError::Conflict)
-        }
+        Err(e) if crate::db::is_already_there(&e) => Err(AppError::Conflict),
         Err(e)
             if e.message().contains("not an editable draft") || e.message().contains("locked") =>
         {
@@ -499,18 +497,10 @@ pub async fn add_addendum(
         author: RecordId::new("person", by.to_string()),
         at: Utc::now(),
     };
-    let created = db
-        .query("CREATE type::record('visit_addendum', $id) CONTENT $row RETURN NONE")
-        .bind(("id", addendum.to_string()))
-        .bind(("row", row))
+    // A resend of the same addendum (the id is the device's) finds it there.
+    crate::db::create_once(db, "add addendum", "visit_addendum", addendum, row)
         .await
-        .and_then(|r| r.check());
-    match created {
-        Ok(_) => Ok(()),
-        // A resend of the same addendum (the id is the device's): already there.
-        Err(e) if e.is_already_exists() || e.message().contains("already exists") => Ok(()),
-        Err(e) => Err(db_error("add addendum", e)),
-    }
+        .map(|_| ())
 }
 
 #[derive(Clone, SurrealValue)]
@@ -539,17 +529,9 @@ pub async fn add_personal_note(
         text: Place::new(keys, "personal_note", id).seal("text", text),
         at: Utc::now(),
     };
-    let created = db
-        .query("CREATE type::record('personal_note', $id) CONTENT $row RETURN NONE")
-        .bind(("id", id.to_string()))
-        .bind(("row", row))
+    crate::db::create_once(db, "add personal note", "personal_note", id, row)
         .await
-        .and_then(|r| r.check());
-    match created {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_already_exists() || e.message().contains("already exists") => Ok(()),
-        Err(e) => Err(db_error("add personal note", e)),
-    }
+        .map(|_| ())
 }
 
 #[derive(SurrealValue)]

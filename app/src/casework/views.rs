@@ -16,13 +16,6 @@ use crate::privacy::Pii;
 use crate::ui::{ErrorNotice, LocalTime, Page};
 
 /// The message of the first error on `field`, if any.
-pub(crate) fn error_on(errors: &[FieldError], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(FieldError::message)
-}
-
 fn labels(protections: &[Protection]) -> impl IntoView {
     protections
         .iter()
@@ -148,9 +141,13 @@ fn NewClientForm() -> impl IntoView {
     };
     let send_again = send.clone();
     let err =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| error_on(e, field)));
+        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
     let invalid = move |field: &'static str| {
-        move || errors.with(|e| error_on(e, field)).is_some().to_string()
+        move || {
+            crate::ui::field_message(errors, field)
+                .is_some()
+                .to_string()
+        }
     };
     view! {
         <form class="form" id="new-client" aria-label="New client" novalidate
@@ -199,7 +196,7 @@ fn NewClientForm() -> impl IntoView {
                         " " {p.label()}
                     </label>
                 }).collect_view()}
-                <p class="field-error" id="protections-error">{move || errors.with(|e| error_on(e, "protections"))}</p>
+                <p class="field-error" id="protections-error">{move || crate::ui::field_message(errors, "protections")}</p>
             </fieldset>
             <Show when=move || !look_alikes.with(Vec::is_empty)>
                 <div class="notice warn" role="alert" id="possible-duplicates">
@@ -300,7 +297,7 @@ fn PersonalNotes(
             <div class="field">
                 <label for="personal-note">"New personal note"</label>
                 <textarea id="personal-note" rows="3" bind:value=text aria-describedby="personal-note-error"></textarea>
-                <p class="field-error" id="personal-note-error" aria-live="polite">{move || errors.with(|e| error_on(e, "text"))}</p>
+                <p class="field-error" id="personal-note-error" aria-live="polite">{move || crate::ui::field_message(errors, "text")}</p>
             </div>
             <button type="button" on:click=add>"Add the personal note"</button>
         </section>
@@ -360,7 +357,7 @@ pub fn ContactCheckPage() -> impl IntoView {
         });
     };
     let err =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| error_on(e, field)));
+        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
     view! {
         <Page title="Social-services contact check">
             <form class="form" aria-label="Contact check" novalidate

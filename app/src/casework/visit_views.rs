@@ -6,7 +6,6 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{add_addendum, save_visit, sign_visit};
 use super::domain::{validate_visit, InterventionKind, NoteStatus, Setting, VisitDraft};
-use super::views::error_on;
 use super::VisitView;
 use crate::error::{AppError, FieldError};
 use crate::funds::views::{focus_first_invalid, FieldShell};
@@ -162,9 +161,13 @@ fn VisitForm(client: String, #[prop(optional)] existing: Option<VisitView>) -> i
     };
     let sign = send.clone();
     let err =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| error_on(e, field)));
+        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
     let invalid = move |field: &'static str| {
-        move || errors.with(|e| error_on(e, field)).is_some().to_string()
+        move || {
+            crate::ui::field_message(errors, field)
+                .is_some()
+                .to_string()
+        }
     };
     let checklist = move || {
         InterventionKind::from_code(&kind.get())
@@ -194,7 +197,7 @@ fn VisitForm(client: String, #[prop(optional)] existing: Option<VisitView>) -> i
                         " " {s.label()}
                     </label>
                 }).collect_view()}
-                <p class="field-error" id="setting-error">{move || errors.with(|e| error_on(e, "setting"))}</p>
+                <p class="field-error" id="setting-error">{move || crate::ui::field_message(errors, "setting")}</p>
             </fieldset>
             <FieldShell label="When" name="occurred_at" error=err("occurred_at")>
                 <input id="occurred_at" type="datetime-local" bind:value=when
@@ -229,7 +232,7 @@ fn VisitForm(client: String, #[prop(optional)] existing: Option<VisitView>) -> i
                             </label>
                         }
                     }).collect_view()}
-                    <p class="field-error" id="checklist-error">{move || errors.with(|e| error_on(e, "checklist"))}</p>
+                    <p class="field-error" id="checklist-error">{move || crate::ui::field_message(errors, "checklist")}</p>
                 </fieldset>
             </Show>
             <FieldShell label="Narrative" name="narrative" error=err("narrative")>
@@ -360,7 +363,7 @@ fn AddendumForm(visit: String, reload: Callback<()>) -> impl IntoView {
         <div class="field">
             <label for=field.clone()>"Addendum (the signed note stays as it is)"</label>
             <textarea id=field rows="2" bind:value=text aria-describedby=error_id.clone()></textarea>
-            <p class="field-error" id=error_id aria-live="polite">{move || errors.with(|e| error_on(e, "text"))}</p>
+            <p class="field-error" id=error_id aria-live="polite">{move || crate::ui::field_message(errors, "text")}</p>
         </div>
         <button type="button" on:click=add>"Add the addendum"</button>
     }

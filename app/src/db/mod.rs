@@ -113,6 +113,42 @@ pub fn db_error(op: &str, err: surrealdb::Error) -> AppError {
     AppError::Internal
 }
 
+/// Did a CREATE find its record already there? (A resend under the same device-made id.)
+pub fn is_already_there(err: &surrealdb::Error) -> bool {
+    err.is_already_exists() || err.message().contains("already exists")
+}
+
+/// What [`create_once`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    New,
+    /// A record with that id was there already: the earlier send of the same thing.
+    AlreadyThere,
+}
+
+/// CREATE `table:id` with `row`, once. The id is made on the device, so a resend whose answer
+/// was lost finds its record there and is told so instead of failing.
+pub async fn create_once(
+    db: &Db,
+    op: &str,
+    table: &str,
+    id: &str,
+    row: impl surrealdb::types::SurrealValue,
+) -> Result<Created, AppError> {
+    let created = db
+        .query("CREATE type::record($table, $id) CONTENT $row RETURN NONE")
+        .bind(("table", table.to_string()))
+        .bind(("id", id.to_string()))
+        .bind(("row", row))
+        .await
+        .and_then(|r| r.check());
+    match created {
+        Ok(_) => Ok(Created::New),
+        Err(e) if is_already_there(&e) => Ok(Created::AlreadyThere),
+        Err(e) => Err(db_error(op, e)),
+    }
+}
+
 /// SurrealDB transactions are snapshot-isolated: two writers of the same key make one fail with a
 /// conflict that "can be retried". Run `op` again while it fails that way — up to 100 times, since
 /// each failure means another writer committed — with a short, growing, jittered pause; any other

@@ -132,17 +132,9 @@ pub async fn refer(db: &Db, keys: &Keyring, r: &ValidReferral, by: &str) -> Resu
         made_at: now,
         updated_at: now,
     };
-    let created = db
-        .query("CREATE type::record('referral', $id) CONTENT $row RETURN NONE")
-        .bind(("id", id))
-        .bind(("row", row))
+    crate::db::create_once(db, "refer", "referral", &id, row)
         .await
-        .and_then(|r| r.check());
-    match created {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_already_exists() || e.message().contains("already exists") => Ok(()),
-        Err(e) => Err(db_error("refer", e)),
-    }
+        .map(|_| ())
 }
 
 /// Record how a referral turned out.

@@ -9,7 +9,6 @@ use super::domain::{
     ReferralOutcome,
 };
 use super::Referral;
-use crate::casework::views::error_on;
 use crate::error::{AppError, FieldError};
 use crate::funds::views::FieldShell;
 use crate::ui::{ErrorNotice, LocalTime, Page};
@@ -158,7 +157,7 @@ fn AgencyForm(on_saved: Callback<()>) -> impl IntoView {
         });
     };
     let err =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| error_on(e, field)));
+        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
     view! {
         <form class="form" id="new-agency" aria-label="Add an agency" on:submit=save novalidate>
             <h2>"Add an agency"</h2>
@@ -177,7 +176,7 @@ fn AgencyForm(on_saved: Callback<()>) -> impl IntoView {
                         " " {p.label()}
                     </label>
                 }).collect_view()}
-                <p class="field-error" id="programs-error">{move || errors.with(|e| error_on(e, "programs"))}</p>
+                <p class="field-error" id="programs-error">{move || crate::ui::field_message(errors, "programs")}</p>
             </fieldset>
             <FieldShell label="Address" name="agency-address" error=err("address")>
                 <input id="agency-address" type="text" bind:value=address aria-describedby="agency-address-error"/>
@@ -300,7 +299,7 @@ fn ReferForm(client: String, agencies: Vec<Agency>, reload: Callback<()>) -> imp
         });
     };
     let err =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| error_on(e, field)));
+        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
     view! {
         <form class="form" id="refer" aria-label="Refer to an agency" on:submit=refer novalidate>
             <h3>"Refer to an agency"</h3>

@@ -61,9 +61,7 @@ fn FundBody(o: FundOverview, refresh: Callback<()>) -> impl IntoView {
     let counted = RwSignal::new(String::new());
     let witness = RwSignal::new(String::new());
     let count_result = RwSignal::new(None::<String>);
-    let err = move |f: &'static str| {
-        errors.with(|e| e.iter().find(|x| x.field == f).map(FieldError::message))
-    };
+    let err = move |f: &'static str| crate::ui::field_message(errors, f);
     let do_count = move || {
         failure.set(None);
         errors.set(vec![]);

@@ -97,7 +97,7 @@ pub async fn insert(
             needs_chief_approval: req.needs_chief_approval,
             already_had_it: false,
         }),
-        Err(e) if e.is_already_exists() || e.message().contains("already exists") => {
+        Err(e) if crate::db::is_already_there(&e) => {
             let mut res = db
                 .query(
                     "SELECT content_hash, status, needs_chief_approval \

@@ -124,16 +124,8 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
     };
     let error_for = move |field: &'static str| -> Option<String> {
         let shown = attempted.get() || touched.with(|t| t.contains(field));
-        let local = errors.with(|errs| {
-            errs.iter()
-                .find(|e| e.field == field)
-                .map(FieldError::message)
-        });
-        let remote = server_errors.with(|errs| {
-            errs.iter()
-                .find(|e| e.field == field)
-                .map(FieldError::message)
-        });
+        let local = errors.with(|errs| crate::error::message_for(errs, field));
+        let remote = crate::ui::field_message(server_errors, field);
         if shown {
             local.or(remote)
         } else {

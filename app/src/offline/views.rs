@@ -310,10 +310,6 @@ fn reload_into_new_version() {
     }
 }
 
-fn pin_error(errors: RwSignal<Vec<FieldError>>, field: &str) -> Option<String> {
-    errors.with(|e| e.iter().find(|x| x.field == field).map(FieldError::message))
-}
-
 /// Choose this device's PIN (first sign-in on the device).
 #[component]
 pub fn PinSetup() -> impl IntoView {
@@ -353,14 +349,14 @@ pub fn PinSetup() -> impl IntoView {
             <div class="field">
                 <label for="pin">"New PIN"</label>
                 <input id="pin" type="password" inputmode="numeric" autocomplete="off" bind:value=pin
-                    aria-describedby="pin-error" aria-invalid=move || pin_error(errors, "pin").is_some().to_string()/>
-                <p class="field-error" id="pin-error" aria-live="polite">{move || pin_error(errors, "pin")}</p>
+                    aria-describedby="pin-error" aria-invalid=move || crate::ui::field_message(errors, "pin").is_some().to_string()/>
+                <p class="field-error" id="pin-error" aria-live="polite">{move || crate::ui::field_message(errors, "pin")}</p>
             </div>
             <div class="field">
                 <label for="pin_again">"The same PIN again"</label>
                 <input id="pin_again" type="password" inputmode="numeric" autocomplete="off" bind:value=again
-                    aria-describedby="pin_again-error" aria-invalid=move || pin_error(errors, "pin_again").is_some().to_string()/>
-                <p class="field-error" id="pin_again-error" aria-live="polite">{move || pin_error(errors, "pin_again")}</p>
+                    aria-describedby="pin_again-error" aria-invalid=move || crate::ui::field_message(errors, "pin_again").is_some().to_string()/>
+                <p class="field-error" id="pin_again-error" aria-live="polite">{move || crate::ui::field_message(errors, "pin_again")}</p>
             </div>
             {move || failure.get().map(|f| view! { <p class="notice error" role="alert">{f}</p> })}
             <button type="submit" class="primary">"Set the PIN"</button>
