@@ -35,6 +35,7 @@ pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod pdf;
 pub mod privacy;
+pub mod rules;
 pub mod settings;
 pub mod ui;
 

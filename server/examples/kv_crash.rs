@@ -8,7 +8,8 @@
 //! Run: `KV_BODY=3000 cargo run -p server --example kv_crash -- drive /tmp/kv 300` (Haven's way of
 //! opening the store; `KV_RAW=1` for the engine's own). Found with `KV_RAW=1`, in two runs of 300
 //! rounds: 192 of 42 171 and 143 of 40 147 acknowledged commits lost, each time all of one session
-//! (rounds 276 and 284), the session that followed a torn log tail. The deterministic form of this
+//! (rounds 276 and 284), the session that followed a torn log tail; through Haven's open, 300
+//! rounds lost none of 40 345. The deterministic form of this
 //! is `server/tests/it/durability.rs`.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, FieldError};
-use crate::funds::domain::{non_empty as optional, optional_date, phone_ok, text};
+use crate::rules::{device_id, non_empty as optional, optional_date, phone_ok, record_id, text};
 
 /// Labels of records that carry protection beyond the rest (Illinois law and 42 CFR Part 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -227,16 +227,6 @@ pub struct ValidClient {
     pub protections: Vec<Protection>,
 }
 
-fn device_id(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<Uuid> {
-    match Uuid::parse_str(value.trim()) {
-        Ok(id) if id.get_version_num() == 7 => Some(id),
-        _ => {
-            errors.push(FieldError::new(field, ErrorCode::InvalidId));
-            None
-        }
-    }
-}
-
 /// Check a client draft. `today` is the local date where the check runs.
 pub fn validate_client(d: &ClientDraft, today: NaiveDate) -> Result<ValidClient, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -392,13 +382,7 @@ pub const NOTE_MAX_CHARS: usize = 20_000;
 pub fn validate_visit(d: &VisitDraft, now: DateTime<Utc>) -> Result<ValidVisit, Vec<FieldError>> {
     let mut errors = Vec::new();
     let id = device_id(&mut errors, "id", &d.id);
-    let client_id = match Uuid::parse_str(d.client_id.trim()) {
-        Ok(c) => Some(c),
-        Err(_) => {
-            errors.push(FieldError::new("client_id", ErrorCode::InvalidId));
-            None
-        }
-    };
+    let client_id = record_id(&mut errors, "client_id", &d.client_id);
     let kind = match d.kind.trim() {
         "" => {
             errors.push(FieldError::new("kind", ErrorCode::Required));

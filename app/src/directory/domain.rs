@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, FieldError};
-use crate::funds::domain::{non_empty as optional, optional_date, phone_ok, text};
+use crate::rules::{non_empty as optional, optional_date, phone_ok, record_id, text};
 
 /// The programs of the directive's directory, and what a county list usually adds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,13 +123,7 @@ pub struct Agency {
 /// Check an agency entry. `today` bounds the verification date.
 pub fn validate_agency(d: &AgencyDraft, today: NaiveDate) -> Result<Agency, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let id = match Uuid::parse_str(d.id.trim()) {
-        Ok(u) => Some(u.to_string()),
-        Err(_) => {
-            errors.push(FieldError::new("id", ErrorCode::InvalidId));
-            None
-        }
-    };
+    let id = record_id(&mut errors, "id", &d.id).map(|u| u.to_string());
     let name = text(&mut errors, "name", &d.name, 150, true);
     let mut programs = Vec::new();
     for code in &d.programs {
@@ -284,20 +278,7 @@ pub struct ValidReferral {
 
 pub fn validate_referral(d: &ReferralDraft) -> Result<ValidReferral, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut uuid = |field: &str, v: &str| match Uuid::parse_str(v.trim()) {
-        Ok(u) => Some(u),
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                if v.trim().is_empty() {
-                    ErrorCode::Required
-                } else {
-                    ErrorCode::InvalidId
-                },
-            ));
-            None
-        }
-    };
+    let mut uuid = |field: &str, v: &str| record_id(&mut errors, field, v);
     let id = uuid("id", &d.id);
     let client_id = uuid("client_id", &d.client_id);
     let agency_id = uuid("agency_id", &d.agency_id);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, FieldError};
+use crate::rules::{device_id, phone_ok, text};
 use crate::settings::DepartmentSettings;
 
 pub const NAME_MAX: usize = 100;
@@ -237,46 +238,6 @@ pub struct ValidRequest {
     pub needs_chief_approval: bool,
 }
 
-/// Trim; refuse empty when required and anything longer than `max` characters.
-pub(crate) fn text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> String {
-    let v = value.trim();
-    if required && v.is_empty() {
-        errors.push(FieldError::new(field, ErrorCode::Required));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(field, ErrorCode::TooLong).with_limit(max.to_string()));
-    }
-    v.to_string()
-}
-
-/// An optional `YYYY-MM-DD`: empty is no date; anything else must be a date, or `field` is refused.
-pub(crate) fn optional_date(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-) -> Option<NaiveDate> {
-    match value.trim() {
-        "" => None,
-        v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new(field, ErrorCode::InvalidDate));
-                None
-            }
-        },
-    }
-}
-
-/// Trimmed text that is empty is no value.
-pub(crate) fn non_empty(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
-
 /// Parse a dollar amount: > 0, at most two decimals, not above the ceiling.
 pub fn parse_amount(value: &str, ceiling: Decimal) -> Result<Decimal, (ErrorCode, Option<String>)> {
     let v = value.trim();
@@ -307,15 +268,6 @@ pub fn parse_amount(value: &str, ceiling: Decimal) -> Result<Decimal, (ErrorCode
     Ok(amount.round_dp(2))
 }
 
-/// Telephone: digits and the usual punctuation, 7 to 15 digits (E.164's maximum).
-pub(crate) fn phone_ok(v: &str) -> bool {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let allowed = v
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().x".contains(c));
-    allowed && (7..=15).contains(&digits)
-}
-
 /// Check a draft against the department's rules. `today` is the local date where the check runs;
 /// a date one day ahead is tolerated for time zones.
 pub fn validate(
@@ -325,13 +277,7 @@ pub fn validate(
 ) -> Result<ValidRequest, Vec<FieldError>> {
     let mut errors = Vec::new();
 
-    let id = match Uuid::parse_str(draft.id.trim()) {
-        Ok(id) if id.get_version_num() == 7 => Some(id),
-        _ => {
-            errors.push(FieldError::new("id", ErrorCode::InvalidId));
-            None
-        }
-    };
+    let id = device_id(&mut errors, "id", &draft.id);
 
     let date = match NaiveDate::parse_from_str(draft.date.trim(), "%Y-%m-%d") {
         _ if draft.date.trim().is_empty() => {
