@@ -132,12 +132,8 @@ pub fn PrivacyControls() -> impl IntoView {
         </span>
         <Show when=move || asking.get()>
             <form class="form inline privacy-pin" aria-label="Show names again" on:submit=check novalidate>
-                <div class="field">
-                    <label for="privacy-pin">"PIN of this device"</label>
-                    <input id="privacy-pin" type="password" inputmode="numeric" autocomplete="off" bind:value=pin
-                        aria-describedby="privacy-pin-error"/>
-                    <p class="field-error" id="privacy-pin-error" role="alert">{move || failure.get()}</p>
-                </div>
+                <crate::offline::views::PinField id="privacy-pin" label="PIN of this device" value=pin
+                    error=Signal::from(failure)/>
                 <button type="submit" class="primary">"Show"</button>
             </form>
         </Show>

@@ -168,7 +168,7 @@ async fn audit_cli_record(db: &app::db::Db, action: &str, record: &str) {
 
 /// Every five minutes, let approvals that were never disbursed lapse (their holds go back to the
 /// fund). Safe with several servers: each lapse is a transaction on the fund record.
-fn spawn_expiry(db: app::db::Db) {
+fn spawn_expiry(db: app::db::Db) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
@@ -182,7 +182,7 @@ fn spawn_expiry(db: app::db::Db) {
                 Err(_) => tracing::warn!("could not check for lapsed approvals"),
             }
         }
-    });
+    })
 }
 
 fn db_config(args: &DbArgs) -> DbConfig {
@@ -224,6 +224,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     let db = connect(&cfg)
         .await
         .map_err(|e| format!("cannot open the database at {}: {e}", cfg.url))?;
+    let result = run_with(cli, db.clone()).await;
+    // Every handle is gone now: an embedded store closes cleanly, so the next start replays nothing.
+    app::db::close(db, &cfg.url).await;
+    result
+}
+
+/// What `run` does once the database is open (the handle is the caller's to close).
+async fn run_with(cli: Cli, db: app::db::Db) -> Result<(), String> {
     // A restore goes into an empty database: before any migration makes it not empty.
     if let Command::Restore { from } = &cli.command {
         app::db::backup::restore(&db, from)
@@ -450,7 +458,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
                 println!();
             }
-            spawn_expiry(db.clone());
+            let expiry = spawn_expiry(db.clone());
             let state = AppState {
                 db,
                 secure_cookies: !insecure_cookies,
@@ -467,7 +475,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     hsts: tls.is_some() || public_url.starts_with("https://"),
                 },
             );
-            match tls {
+            let served = match tls {
                 Some(config) => {
                     println!("Haven is listening on https://{addr} (open {public_url})");
                     server::serve_tls(app, addr, config)
@@ -478,7 +486,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("Haven is listening on http://{addr} (open {public_url})");
                     serve(app, addr).await.map_err(|e| e.to_string())
                 }
-            }
+            };
+            // Stopped (Ctrl-C, SIGTERM): the expiry task lets go of its database handle too.
+            expiry.abort();
+            let _ = expiry.await;
+            served
         }
     }
 }

@@ -84,6 +84,32 @@ async fn settle_embedded(url: &str) -> Result<(), surrealdb::Error> {
     Ok(())
 }
 
+/// Close the database before the process ends. `db` must be the last handle: an embedded store
+/// closes once its last handle is dropped (memtables written to table files, the log it no longer
+/// needs deleted, the lock released), so this waits — up to 30 s — until its lock is free. The next
+/// start then replays nothing. A server connection just ends.
+pub async fn close(db: Db, url: &str) {
+    drop(db);
+    let Some(path) = url
+        .strip_prefix("surrealkv://")
+        .or_else(|| url.strip_prefix("surrealkv+versioned://"))
+    else {
+        return;
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let lock = std::path::Path::new(path).join("LOCK");
+    for _ in 0..600 {
+        match std::fs::File::open(&lock) {
+            Ok(f) if f.try_lock().is_err() => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            // Free (or gone): the engine has closed.
+            _ => return,
+        }
+    }
+    tracing::warn!("the embedded database did not close within 30 s");
+}
+
 /// Open `url`, waiting (up to a minute) while an engine closing in this process still holds the
 /// store's lock. Another process holding it for longer is an error, as it should be.
 async fn open_when_free(url: &str) -> Result<Db, surrealdb::Error> {

@@ -346,21 +346,32 @@ pub fn PinSetup() -> impl IntoView {
         <form class="form" id="pin-setup" aria-label="PIN of this device" on:submit=set novalidate>
             <h2>"Work with no signal"</h2>
             <p class="hint">"Choose a PIN of 6 or more digits for this device. It opens what you save here while offline. 10 wrong PINs wipe it."</p>
-            <div class="field">
-                <label for="pin">"New PIN"</label>
-                <input id="pin" type="password" inputmode="numeric" autocomplete="off" bind:value=pin
-                    aria-describedby="pin-error" aria-invalid=move || crate::ui::field_message(errors, "pin").is_some().to_string()/>
-                <p class="field-error" id="pin-error" aria-live="polite">{move || crate::ui::field_message(errors, "pin")}</p>
-            </div>
-            <div class="field">
-                <label for="pin_again">"The same PIN again"</label>
-                <input id="pin_again" type="password" inputmode="numeric" autocomplete="off" bind:value=again
-                    aria-describedby="pin_again-error" aria-invalid=move || crate::ui::field_message(errors, "pin_again").is_some().to_string()/>
-                <p class="field-error" id="pin_again-error" aria-live="polite">{move || crate::ui::field_message(errors, "pin_again")}</p>
-            </div>
+            <PinField id="pin" label="New PIN" value=pin
+                error=Signal::derive(move || crate::ui::field_message(errors, "pin"))/>
+            <PinField id="pin_again" label="The same PIN again" value=again
+                error=Signal::derive(move || crate::ui::field_message(errors, "pin_again"))/>
             {move || failure.get().map(|f| view! { <p class="notice error" role="alert">{f}</p> })}
             <button type="submit" class="primary">"Set the PIN"</button>
         </form>
+    }
+}
+
+/// A PIN input (digits, hidden, never autofilled) with its label and its error, `{id}-error`.
+#[component]
+pub fn PinField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="password" inputmode="numeric" autocomplete="off" bind:value=value
+                aria-describedby=format!("{id}-error")
+                aria-invalid=move || error.with(Option::is_some).to_string()/>
+            <p class="field-error" id=format!("{id}-error") role="alert">{move || error.get()}</p>
+        </div>
     }
 }
 
@@ -401,12 +412,7 @@ pub fn PinUnlock(
     };
     view! {
         <form class="form inline" aria-label="Unlock this device" on:submit=open novalidate>
-            <div class="field">
-                <label for=id>"PIN of this device"</label>
-                <input id=id type="password" inputmode="numeric" autocomplete="off" bind:value=pin
-                    aria-describedby=format!("{id}-error")/>
-                <p class="field-error" id=format!("{id}-error") role="alert">{move || failure.get()}</p>
-            </div>
+            <PinField id=id label="PIN of this device" value=pin error=Signal::from(failure)/>
             <button type="submit" class="primary">"Unlock"</button>
         </form>
     }

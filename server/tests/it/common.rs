@@ -1,5 +1,9 @@
 //! Test helpers: a Haven router over a fresh embedded SurrealDB (surrealkv in a temporary folder),
 //! with the demo accounts, driven without a socket.
+//!
+//! With `HAVEN_TEST_SURREAL=ws://host:port` (root/root) every test app gets a database of its own
+//! on that SurrealDB server instead: `scripts/test` runs the suite both ways (the remote pass
+//! leaves out the tests about the embedded engine's own files).
 
 use app::auth::server::{seed_demo, DEMO_PASSWORD};
 use app::db::{connect, migrations, AppState, DbConfig};
@@ -45,12 +49,21 @@ pub async fn spawn_with_limits(sign_ins_per_minute: u32, anonymous_per_minute: u
 
 async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = DbConfig {
-        url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
-        namespace: "haven".into(),
-        database: "test".into(),
-        username: None,
-        password: None,
+    let cfg = match std::env::var("HAVEN_TEST_SURREAL") {
+        Ok(url) if !url.is_empty() => DbConfig {
+            url,
+            namespace: "haven".into(),
+            database: format!("t{}", uuid::Uuid::now_v7().simple()),
+            username: Some("root".into()),
+            password: Some("root".into()),
+        },
+        _ => DbConfig {
+            url: format!("surrealkv://{}", dir.path().join("haven.db").display()),
+            namespace: "haven".into(),
+            database: "test".into(),
+            username: None,
+            password: None,
+        },
     };
     let db = connect(&cfg).await.expect("connect");
     migrations::run(&db).await.expect("migrate");
