@@ -88,6 +88,52 @@ build_site() {
   sed -i "s/__HAVEN_VERSION__/$version/" "$HAVEN_SITE_ROOT/sw.js"
 }
 
+# A SurrealDB server binary (tools/surreal: SurrealDB's own `surreal` CLI at the app's version), for
+# the tests that claim remote support. Built once into a target dir outside the clone (about 15
+# minutes cold on two cores), then reused.
+ensure_surreal() {
+  local target="${HAVEN_SURREAL_TARGET:-$HOME/.cache/haven/surreal-target}"
+  SURREAL_BIN="$target/release/surreal"
+  if [ ! -x "$SURREAL_BIN" ] || [ tools/surreal/Cargo.lock -nt "$SURREAL_BIN" ] \
+    || [ tools/surreal/Cargo.toml -nt "$SURREAL_BIN" ]; then
+    log "building the SurrealDB server for the remote tests (tools/surreal, once)"
+    (cd tools/surreal && cargo build --release --locked --target-dir "$target")
+  fi
+  export SURREAL_BIN
+}
+
+# Start a SurrealDB server (root/root, surrealkv in a temporary folder) on a free port; sets
+# SURREAL_URL and SURREAL_PID. The caller stops it.
+start_surreal() {
+  ensure_surreal
+  local port="${HAVEN_SURREAL_PORT:-8470}"
+  SURREAL_DIR="$(mktemp -d)"
+  "$SURREAL_BIN" start --log warn --bind "127.0.0.1:$port" --user root --pass root \
+    "surrealkv://$SURREAL_DIR/data" >"$SURREAL_DIR/log" 2>&1 &
+  SURREAL_PID=$!
+  SURREAL_URL="ws://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    if "$SURREAL_BIN" isready --endpoint "http://127.0.0.1:$port" >/dev/null 2>&1; then
+      export SURREAL_URL SURREAL_PID SURREAL_DIR
+      return 0
+    fi
+    if ! kill -0 "$SURREAL_PID" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  cat "$SURREAL_DIR/log" >&2
+  log "the SurrealDB server did not start"
+  return 1
+}
+
+stop_surreal() {
+  if [ -n "${SURREAL_PID:-}" ]; then
+    kill "$SURREAL_PID" 2>/dev/null || true
+    wait "$SURREAL_PID" 2>/dev/null || true
+    rm -rf "$SURREAL_DIR"
+    SURREAL_PID=""
+  fi
+}
+
 # The server (debug by default: a release build with SurrealDB takes over an hour cold on 2 cores).
 build_server() {
   ensure_native_deps

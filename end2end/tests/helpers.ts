@@ -4,10 +4,14 @@ import * as fs from 'fs';
 
 export const PASSWORD = 'haven-demo-password';
 
-/** A phone (390×844, touch) or a tablet (820×1180, touch) context. */
-export async function device(browser: Browser, kind: 'phone' | 'tablet'): Promise<BrowserContext> {
+/** A phone (390×844, touch) or a tablet (820×1180, touch) context, on Haven or at `baseURL`. */
+export async function device(
+  browser: Browser,
+  kind: 'phone' | 'tablet',
+  baseURL?: string,
+): Promise<BrowserContext> {
   const viewport = kind === 'phone' ? { width: 390, height: 844 } : { width: 820, height: 1180 };
-  return browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  return browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL });
 }
 
 /**

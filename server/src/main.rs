@@ -460,7 +460,7 @@ async fn run_with(cli: Cli, db: app::db::Db) -> Result<(), String> {
             }
             let expiry = spawn_expiry(db.clone());
             let state = AppState {
-                db,
+                db: std::sync::Arc::new(db),
                 secure_cookies: !insecure_cookies,
                 webauthn,
                 keys: std::sync::Arc::new(keys),

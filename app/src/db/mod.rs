@@ -16,7 +16,10 @@ pub type Db = Surreal<Any>;
 /// memory, so several Haven servers can stand behind one SurrealDB server.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
+    /// Shared, never cloned per request: every clone of a `Surreal` handle is a session of its own
+    /// (over `ws://` an `attach` and a replay of `use` and `signin`, and a SurrealDB server allows
+    /// 256 attached sessions per connection), so a request borrows this one.
+    pub db: std::sync::Arc<Db>,
     /// Mark the session cookie `Secure` (default; browsers accept it on http://localhost too).
     pub secure_cookies: bool,
     /// The WebAuthn relying party (Haven's public origin), for passkeys.

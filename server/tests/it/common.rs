@@ -71,7 +71,7 @@ async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) 
     app::crypto::store::prepare(&db, &keys).await.expect("keys");
     seed_demo(&db).await.expect("seed");
     let state = AppState {
-        db: db.clone(),
+        db: std::sync::Arc::new(db.clone()),
         secure_cookies: true,
         webauthn: app::auth::second_factor::relying_party("http://localhost:3000")
             .expect("relying party"),
