@@ -11,7 +11,14 @@ export async function device(
   baseURL?: string,
 ): Promise<BrowserContext> {
   const viewport = kind === 'phone' ? { width: 390, height: 844 } : { width: 820, height: 1180 };
-  return browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL });
+  // An explicit `baseURL: undefined` would replace the configuration's: leave it out instead.
+  return browser.newContext({
+    viewport,
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    ...(baseURL ? { baseURL } : {}),
+  });
 }
 
 /**
