@@ -70,12 +70,14 @@ pub async fn append(
     outcome: Outcome,
 ) -> Result<(), AppError> {
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    // Read the head, then append and move the head in one server-side transaction that first
+    // checks the head is still the one read (a compare-and-swap): two round trips, no client-side
+    // transaction (which, over a SurrealDB server, costs a session of its own and several round
+    // trips while the head is held). A head that moved is retried like any write conflict.
     let result = with_retry(|| async {
-        let tx = db.clone().begin().await?;
-        let mut res = tx.query("SELECT seq, hash FROM audit_head:main").await?;
+        let mut res = db.query("SELECT seq, hash FROM audit_head:main").await?;
         let head: Option<Head> = res.take::<Vec<Head>>(0)?.into_iter().next();
         let Some(head) = head else {
-            tx.cancel().await?;
             return Ok(None);
         };
         let mut e = Event {
@@ -91,12 +93,18 @@ pub async fn append(
             hash: String::new(),
         };
         e.hash = hash(&head.hash, &e);
-        tx.query(
-            "CREATE type::record('audit_event', $seq) CONTENT { seq: $seq, at: $at, actor: $actor, \
+        db.query(
+            "BEGIN;
+             IF (SELECT VALUE seq FROM ONLY audit_head:main) != $prev_seq {
+                 THROW 'the audit head moved: this transaction can be retried';
+             };
+             CREATE type::record('audit_event', $seq) CONTENT { seq: $seq, at: $at, actor: $actor, \
                  action: $action, record: $record, outcome: $outcome, device: $device, \
                  session: $sess, prev_hash: $prev_hash, hash: $hash } RETURN NONE;
-             UPDATE audit_head:main SET seq = $seq, hash = $hash RETURN NONE;",
+             UPDATE audit_head:main SET seq = $seq, hash = $hash RETURN NONE;
+             COMMIT;",
         )
+        .bind(("prev_seq", head.seq))
         .bind(("seq", e.seq))
         .bind(("at", e.at.clone()))
         .bind(("actor", e.actor.clone()))
@@ -109,7 +117,6 @@ pub async fn append(
         .bind(("hash", e.hash.clone()))
         .await?
         .check()?;
-        tx.commit().await?;
         Ok(Some(()))
     })
     .await;
