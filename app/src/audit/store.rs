@@ -3,7 +3,7 @@
 use surrealdb::types::SurrealValue;
 
 use super::{hash, Broken, Event};
-use crate::db::{db_error, with_retry, Db};
+use crate::db::{db_error, is_already_there, is_retryable, retry_while, Db};
 use crate::error::AppError;
 
 /// How an action ended.
@@ -73,8 +73,12 @@ pub async fn append(
     // Read the head, then append and move the head in one server-side transaction that first
     // checks the head is still the one read (a compare-and-swap): two round trips, no client-side
     // transaction (which, over a SurrealDB server, costs a session of its own and several round
-    // trips while the head is held). A head that moved is retried like any write conflict.
-    let result = with_retry(|| async {
+    // trips while the head is held). Lost races are retried: a write conflict, the head moved, or
+    // another writer's event already under this sequence number.
+    let lost = |e: &surrealdb::Error| {
+        is_retryable(e) || is_already_there(e) || e.message().contains("audit head moved")
+    };
+    let result = retry_while(lost, || async {
         let mut res = db.query("SELECT seq, hash FROM audit_head:main").await?;
         let head: Option<Head> = res.take::<Vec<Head>>(0)?.into_iter().next();
         let Some(head) = head else {
@@ -115,8 +119,8 @@ pub async fn append(
         .bind(("sess", e.session.clone()))
         .bind(("prev_hash", e.prev_hash.clone()))
         .bind(("hash", e.hash.clone()))
-        .await?
-        .check()?;
+        .await
+        .and_then(crate::db::check_cause)?;
         Ok(Some(()))
     })
     .await;

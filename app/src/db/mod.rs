@@ -182,7 +182,19 @@ pub async fn create_once(
 /// conflict that "can be retried". Run `op` again while it fails that way — up to 100 times, since
 /// each failure means another writer committed — with a short, growing, jittered pause; any other
 /// outcome is returned as is.
-pub async fn with_retry<T, F, Fut>(mut op: F) -> Result<T, surrealdb::Error>
+pub async fn with_retry<T, F, Fut>(op: F) -> Result<T, surrealdb::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, surrealdb::Error>>,
+{
+    retry_while(is_retryable, op).await
+}
+
+/// [`with_retry`], for failures that `lost` says mean "another writer got there first".
+pub async fn retry_while<T, F, Fut>(
+    lost: impl Fn(&surrealdb::Error) -> bool,
+    mut op: F,
+) -> Result<T, surrealdb::Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, surrealdb::Error>>,
@@ -190,7 +202,7 @@ where
     let mut attempt = 0u64;
     loop {
         match op().await {
-            Err(e) if attempt < 100 && is_retryable(&e) => {
+            Err(e) if attempt < 100 && lost(&e) => {
                 attempt += 1;
                 let jitter = rand::Rng::gen_range(&mut rand::thread_rng(), 0..=attempt.min(20));
                 let pause = (2 * attempt).min(30) + jitter;
@@ -199,6 +211,24 @@ where
             other => return other,
         }
     }
+}
+
+/// Like `Response::check`, but for a `BEGIN … COMMIT` query: when one statement fails, the others
+/// answer only "not executed due to a failed transaction"; this returns the statement's own error
+/// (a `THROW`'s message, a conflict), the one a caller can act on.
+pub fn check_cause(
+    mut res: surrealdb::IndexedResults,
+) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
+    let mut errors: Vec<(usize, surrealdb::Error)> = res.take_errors().into_iter().collect();
+    if errors.is_empty() {
+        return Ok(res);
+    }
+    errors.sort_by_key(|(i, _)| *i);
+    let cause = errors
+        .iter()
+        .position(|(_, e)| !e.message().contains("due to a failed transaction"))
+        .unwrap_or(0);
+    Err(errors.swap_remove(cause).1)
 }
 
 /// A write–write conflict the database says can be retried.

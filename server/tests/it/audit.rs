@@ -124,3 +124,40 @@ async fn nobody_else_reads_the_trail_and_nothing_edits_it() {
         );
     }
 }
+
+/// Forty appends at once (forty requests finishing together) all land, in one unbroken chain: a
+/// writer that finds the head moved tries again, on the embedded store and on a SurrealDB server.
+#[tokio::test]
+async fn concurrent_appends_all_land_in_one_unbroken_chain() {
+    let app = spawn().await;
+    let before = app::audit::store::verify(&app.db)
+        .await
+        .expect("verify")
+        .expect("intact");
+    let origin = app::audit::store::Origin {
+        actor: "concurrency".into(),
+        device: "test".into(),
+        session: String::new(),
+    };
+    let appends = (0..40).map(|i| {
+        let db = &app.db;
+        let origin = &origin;
+        async move {
+            app::audit::store::append(
+                db,
+                origin,
+                "test.append",
+                &format!("probe:{i}"),
+                app::audit::store::Outcome::Ok,
+            )
+            .await
+        }
+    });
+    let results = futures::future::join_all(appends).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let after = app::audit::store::verify(&app.db)
+        .await
+        .expect("verify")
+        .expect("intact");
+    assert_eq!(after, before + 40);
+}
