@@ -216,7 +216,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let cfg = db_config(&cli.db);
-    if let Some(path) = cfg.url.strip_prefix("surrealkv://") {
+    if let Some(path) = app::db::embedded_path(&cfg.url) {
         if let Some(parent) = std::path::Path::new(path).parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("creating {parent:?}: {e}"))?;
         }

@@ -45,7 +45,7 @@ pub struct DbConfig {
 /// An embedded SurrealKV store is opened twice: once to replay its log and close cleanly, then
 /// for good. See [`settle_embedded`].
 pub async fn connect(cfg: &DbConfig) -> Result<Db, surrealdb::Error> {
-    if is_embedded_kv(&cfg.url) {
+    if embedded_path(&cfg.url).is_some() {
         settle_embedded(&cfg.url).await?;
     }
     let db = open_when_free(&cfg.url).await?;
@@ -62,9 +62,13 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, surrealdb::Error> {
     Ok(db)
 }
 
-/// Is this the embedded SurrealKV engine (a path on this machine)?
-pub fn is_embedded_kv(url: &str) -> bool {
-    url.starts_with("surrealkv://") || url.starts_with("surrealkv+versioned://")
+/// The folder of an embedded SurrealKV store (`surrealkv://PATH?options`), or `None` for any other
+/// engine.
+pub fn embedded_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("surrealkv://")
+        .or_else(|| url.strip_prefix("surrealkv+versioned://"))?;
+    rest.split('?').next()
 }
 
 /// Replay the store's log and close it cleanly, before it is opened to serve.
@@ -93,13 +97,9 @@ async fn settle_embedded(url: &str) -> Result<(), surrealdb::Error> {
 /// start then replays nothing. A server connection just ends.
 pub async fn close(db: Db, url: &str) {
     drop(db);
-    let Some(path) = url
-        .strip_prefix("surrealkv://")
-        .or_else(|| url.strip_prefix("surrealkv+versioned://"))
-    else {
+    let Some(path) = embedded_path(url) else {
         return;
     };
-    let path = path.split('?').next().unwrap_or(path);
     let lock = std::path::Path::new(path).join("LOCK");
     for _ in 0..600 {
         match std::fs::File::open(&lock) {

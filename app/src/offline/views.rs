@@ -52,7 +52,7 @@ impl Outbox {
     }
 
     /// Open the store with the server's secret for this device (signed in and online: no PIN).
-    async fn open_with_server(self) -> bool {
+    async fn open_with_server(self, quiet: bool) -> bool {
         if device::is_unlocked() {
             return true;
         }
@@ -63,30 +63,24 @@ impl Outbox {
                 self.refresh().await;
                 false
             }
+            // Signed out, or the server is not there: said only when the person asked for it.
             Err(_) => {
-                self.note.set(Some(VaultError::Locked.message()));
+                if !quiet {
+                    self.note.set(Some(VaultError::Locked.message()));
+                }
                 false
             }
         }
     }
 
     /// Bring what changed for this person since the last pull (their requests' states) and keep
-    /// it, sealed, on the device. Quiet when it cannot: the next pull catches up.
+    /// it, sealed, on the device. Quiet when it cannot: the next pull catches up. Whether there is
+    /// a store to pull into comes from [`Self::status`], refreshed after every change to the store
+    /// (reading the store again would open every item that waits).
     pub async fn pull(self) {
-        if is_offline() || !device::status().await.is_ok_and(|s| s.set_up) {
+        let set_up = self.status.get_untracked().is_some_and(|s| s.set_up);
+        if is_offline() || !set_up || !self.open_with_server(true).await {
             return;
-        }
-        if !device::is_unlocked() {
-            match device::unlock_with_server().await {
-                Ok(()) => {}
-                Err(e @ VaultError::Revoked) => {
-                    self.note.set(Some(e.message()));
-                    self.refresh().await;
-                    return;
-                }
-                // Signed out, or the server is not there: nothing to say.
-                Err(_) => return,
-            }
         }
         let cursor = device::held()
             .await
@@ -105,7 +99,7 @@ impl Outbox {
         if self.sending.get_untracked() {
             return;
         }
-        if !self.open_with_server().await {
+        if !self.open_with_server(false).await {
             return;
         }
         self.sending.set(true);

@@ -142,30 +142,27 @@ fn log_bytes(db_dir: &std::path::Path) -> u64 {
 async fn a_haven_command_that_ends_leaves_no_log_to_replay() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("haven.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("migrate")
-        .env("HAVEN_DB_URL", format!("surrealkv://{}", db.display()))
-        .env("HAVEN_KEY_FILE", tmp.path().join("haven.key"))
-        .env_remove("HAVEN_DATA_KEYS")
-        .output()
-        .expect("haven migrate");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let url = format!("surrealkv://{}", db.display());
+    let migrate = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_haven"))
+            .arg("migrate")
+            .env("HAVEN_DB_URL", &url)
+            .env("HAVEN_KEY_FILE", tmp.path().join("haven.key"))
+            .env_remove("HAVEN_DATA_KEYS")
+            .output()
+            .expect("haven migrate");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    migrate();
     assert_eq!(log_bytes(&db), 0, "log left behind");
     // And what it wrote is there: a second run finds every migration applied.
-    let again = Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("migrate")
-        .env("HAVEN_DB_URL", format!("surrealkv://{}", db.display()))
-        .env("HAVEN_KEY_FILE", tmp.path().join("haven.key"))
-        .env_remove("HAVEN_DATA_KEYS")
-        .output()
-        .expect("haven migrate again");
-    assert!(again.status.success());
+    migrate();
     let store = connect(&DbConfig {
-        url: format!("surrealkv://{}", db.display()),
+        url,
         namespace: "haven".into(),
         database: "haven".into(),
         username: None,
