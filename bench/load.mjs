@@ -3,7 +3,7 @@
 // load. Not a test: figures. Every submission is a whole filing: the shared rules, the sealed
 // fields, the keyed content hash, the durable insert and its audit event.
 // Usage: node bench/load.mjs BASE_URL SERVER_PID [SECONDS_PER_LEVEL]   (scripts/bench-load runs it)
-import { createHmac, randomBytes } from 'node:crypto';
+import { signInOfficer, uuidv7, waitUp } from './haven.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, pid, secs = '10'] = process.argv.slice(2);
@@ -20,61 +20,12 @@ function rssMiB() {
   }
 }
 
-async function waitUp() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('server did not start');
-}
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-function code(secret) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const mac = createHmac('sha1', secret).update(counter).digest();
-  const o = mac[19] & 0x0f;
-  return ((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
-
-const form = (cookie, body) => ({
-  method: 'POST',
-  headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-  body,
-});
-
-function uuidv7() {
-  const b = randomBytes(16);
-  const ms = BigInt(Date.now());
-  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-await waitUp();
+await waitUp(base, 600);
 await new Promise((r) => setTimeout(r, 2000));
 const idle = rssMiB();
 // One officer's session for every client (sessions live in the database; a phone per client
 // would only add sign-ins, which are rate-limited on purpose).
-const login = await fetch(`${base}/api/sign_in`, {
-  ...form('', 'username=officer&password=haven-demo-password&acknowledge=yes'),
-  redirect: 'manual',
-});
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-const begin = await (await fetch(`${base}/api/totp_enrol_begin`, form(cookie, ''))).json();
-await fetch(`${base}/api/totp_enrol_finish`, form(cookie, `code=${code(base32Decode(begin.secret))}`));
+const cookie = await signInOfficer(base);
 
 const today = new Date().toISOString().slice(0, 10);
 let n = 0;

@@ -1,21 +1,12 @@
 // Prints the bytes of the officer's form page as a phone gets them on first load.
 // Usage: node bench/size.mjs BASE_URL PKG_DIR   (scripts/bench-size runs it)
 import { readFileSync } from 'node:fs';
+import { waitUp } from './haven.mjs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 const [base, pkg] = process.argv.slice(2);
 
-async function waitUp() {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('server did not start');
-}
-
-await waitUp();
+await waitUp(base);
 const login = await fetch(`${base}/api/sign_in`, {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
