@@ -108,6 +108,17 @@ export async function openNewRequest(page: Page): Promise<void> {
   await expect(page.locator('#date')).not.toHaveValue('');
 }
 
+/** Fill the request form (its date already filled in) for `name` and `amount`, and submit it. */
+export async function fillRequest(page: Page, name: string, amount: string): Promise<void> {
+  await page.getByLabel('Name of requester').fill(name);
+  await page.getByLabel('Age').fill('52');
+  await page.getByLabel('Address').fill('9 Birch Ln, Hanover Park');
+  await page.getByLabel('Reason for request').fill('Stranded after a car fire; needs a bus fare home.');
+  await page.getByLabel('Purpose').selectOption('transportation');
+  await page.getByLabel('Amount requested ($)').fill(amount);
+  await page.getByRole('button', { name: 'Submit request' }).click();
+}
+
 export function uuidv7(): string {
   const ms = BigInt(Date.now());
   const bytes = new Uint8Array(16);

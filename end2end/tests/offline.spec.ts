@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { device, signIn, openNewRequest } from './helpers';
+import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
+import { device, fillRequest, signIn, openNewRequest } from './helpers';
 
 // Offline work (app/src/offline, public/sw.js) with the network cut through the browser context:
 // the form opens from the service worker's cache, requests wait encrypted in IndexedDB behind the
@@ -36,14 +36,15 @@ async function shellReady(page: Page): Promise<void> {
     .toBe(true);
 }
 
-async function fill(page: Page, name: string, amount: string): Promise<void> {
-  await page.getByLabel('Name of requester').fill(name);
-  await page.getByLabel('Age').fill('52');
-  await page.getByLabel('Address').fill('9 Birch Ln, Hanover Park');
-  await page.getByLabel('Reason for request').fill('Stranded after a car fire; needs a bus fare home.');
-  await page.getByLabel('Purpose').selectOption('transportation');
-  await page.getByLabel('Amount requested ($)').fill(amount);
-  await page.getByRole('button', { name: 'Submit request' }).click();
+/** officer2 on a phone of their own, PIN set, on the request form the worker keeps for offline. */
+async function officerOnTheForm(browser: Browser): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await device(browser, 'phone');
+  const page = await ctx.newPage();
+  await signIn(page, 'officer2');
+  await setPin(page);
+  await openNewRequest(page);
+  await shellReady(page);
+  return { ctx, page };
 }
 
 test('requests filed with no signal wait on the device, survive a reload, and arrive once', async ({
@@ -72,7 +73,7 @@ test('requests filed with no signal wait on the device, survive a reload, and ar
 
   // The first request after the reload asks for the PIN, then is saved on the device.
   const first = `Offline One ${run}`;
-  await fill(page, first, '9');
+  await fillRequest(page, first, '9');
   const prompt = page.locator('#needs-pin');
   await expect(prompt).toBeVisible();
   await prompt.getByLabel('PIN of this device').fill('000001');
@@ -85,7 +86,7 @@ test('requests filed with no signal wait on the device, survive a reload, and ar
   await expect(page.getByLabel('Name of requester')).toHaveValue('');
 
   const second = `Offline Two ${run}`;
-  await fill(page, second, '14');
+  await fillRequest(page, second, '14');
   await expect(page.locator('#outbox-count')).toContainText('2 waiting to send');
 
   // A reload with no signal: both still wait (counted without the PIN; nothing readable).
@@ -116,14 +117,9 @@ test('requests filed with no signal wait on the device, survive a reload, and ar
 test("a request's new state reaches the officer's phone and stays readable there with no signal", async ({
   browser,
 }) => {
-  const ctx = await device(browser, 'phone');
-  const page = await ctx.newPage();
-  await signIn(page, 'officer2');
-  await setPin(page);
-  await openNewRequest(page);
-  await shellReady(page);
+  const { ctx, page } = await officerOnTheForm(browser);
   const name = `Pulled State ${run}`;
-  await fill(page, name, '17');
+  await fillRequest(page, name, '17');
   await expect(page).toHaveURL(/\/requests\/mine$/);
 
   // Back on the form (a fresh load pulls): the device knows the request, by date, amount, state.
@@ -160,16 +156,11 @@ test("a request's new state reaches the officer's phone and stays readable there
 });
 
 test('ten wrong PINs wipe what the device holds', async ({ browser }) => {
-  const ctx = await device(browser, 'phone');
-  const page = await ctx.newPage();
-  await signIn(page, 'officer2');
-  await setPin(page);
-  await openNewRequest(page);
-  await shellReady(page);
+  const { ctx, page } = await officerOnTheForm(browser);
   await ctx.setOffline(true);
   await page.reload();
   await expect(page.locator('#date')).not.toHaveValue('');
-  await fill(page, `Never Sent ${run}`, '5');
+  await fillRequest(page, `Never Sent ${run}`, '5');
   const prompt = page.locator('#needs-pin');
   await expect(prompt).toBeVisible();
   for (let i = 1; i < 10; i++) {

@@ -3,7 +3,7 @@ import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { device, signIn, openNewRequest } from './helpers';
+import { device, fillRequest, signIn, openNewRequest } from './helpers';
 
 // Two Haven servers over one SurrealDB server (issue 8): nothing one server needs lives in the
 // other's memory. A session made on one is valid on the other, a request filed through one is
@@ -105,13 +105,7 @@ test('one database, two servers: a session, a request, an approval and the live 
   const name = `Two Servers ${run}`;
   await officer.goto(`${a}/`);
   await openNewRequest(officer);
-  await officer.getByLabel('Name of requester').fill(name);
-  await officer.getByLabel('Age').fill('38');
-  await officer.getByLabel('Address').fill('4 Elm Ct, Hanover Park');
-  await officer.getByLabel('Reason for request').fill('Locked out after a fire alarm; needs a night of food.');
-  await officer.getByLabel('Purpose').selectOption('food');
-  await officer.getByLabel('Amount requested ($)').fill('15');
-  await officer.getByRole('button', { name: 'Submit request' }).click();
+  await fillRequest(officer, name, '15');
   await expect(officer).toHaveURL(`${a}/requests/mine`);
 
   // …appears on B's queue without a reload, and is approved there…
