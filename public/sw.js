@@ -1,7 +1,9 @@
 // Haven's service worker: keeps the app shell so the forms open with no signal (issue 5, ADR 0009).
 // It never caches an API answer, and of the pages only those in OFFLINE_PAGES, whose server-rendered
 // HTML holds no client data (the request form: the department's settings and the signed-in
-// person's own name). scripts/build stamps VERSION with a hash of the bundle: a new release is a
+// person's own name; the visit form: no client at all, the browser fills the client in from the
+// query and from the device's sealed store). A page is kept under its path alone: a visit form
+// opened for one client serves, with no signal, the form for any. scripts/build stamps VERSION with a hash of the bundle: a new release is a
 // new worker with a new cache; the old cache goes when the new worker takes over. Queued work is in
 // IndexedDB, not here, so a release never loses it.
 const VERSION = '__HAVEN_VERSION__';
@@ -14,7 +16,7 @@ const ASSETS = [
   '/icons/icon-192.png',
   '/offline.html',
 ];
-const OFFLINE_PAGES = ['/requests/new'];
+const OFFLINE_PAGES = ['/requests/new', '/visits/new'];
 
 // A new release takes over at once; the page then offers a reload.
 self.addEventListener('install', (event) => {

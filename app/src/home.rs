@@ -40,6 +40,7 @@ pub fn HomePage() -> impl IntoView {
                                 <nav class="actions" aria-label="Your work">
                                     {casework.then(|| view! {
                                         <a class="action primary" href="/clients">"Clients"</a>
+                                        <a class="action" href="/visits/new">"New crisis visit"</a>
                                         <a class="action" href="/directory">"Resource Directory"</a>
                                     })}
                                     {review.then(|| view! {

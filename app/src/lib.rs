@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients") view=casework::views::ClientsPage/>
                 <Route path=path!("/clients/:id") view=casework::views::ClientPage/>
                 <Route path=path!("/clients/:id/visit") view=casework::visit_views::NewVisitPage/>
+                <Route path=path!("/visits/new") view=casework::visit_views::OfflineVisitPage/>
                 <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
                 <Route path=path!("/directory") view=directory::views::DirectoryPage/>
                 <Route path=path!("/breach") view=breach::views::ReportBreachPage/>

@@ -32,7 +32,7 @@ test('the social worker records and signs a death notification on the phone, the
   const clientUrl = page.url();
 
   await page.getByRole('link', { name: 'Record a crisis visit' }).click();
-  await expect(page).toHaveURL(/\/visit$/);
+  await expect(page).toHaveURL(/\/visits\/new\?client=/);
   await expect(page.locator('body')).toHaveAttribute('data-idle-lock', 'armed');
   await page.getByLabel('Kind of intervention').selectOption('death_notification');
   const checklist = page.locator('#checklist');

@@ -108,6 +108,35 @@ export async function openNewRequest(page: Page): Promise<void> {
   await expect(page.locator('#date')).not.toHaveValue('');
 }
 
+/** Set this device's PIN on a page that offers it (a too-short one is refused by name first). */
+export async function setPin(page: Page, pin: string): Promise<void> {
+  const setup = page.getByRole('form', { name: 'PIN of this device' });
+  await setup.getByLabel('New PIN').fill('12345');
+  await setup.getByRole('button', { name: 'Set the PIN' }).click();
+  await expect(page.locator('#pin-error')).toHaveText('Use 6 to 12 digits.');
+  await setup.getByLabel('New PIN').fill(pin);
+  await setup.getByLabel('The same PIN again').fill(pin);
+  await setup.getByRole('button', { name: 'Set the PIN' }).click();
+  await expect(page.locator('#outbox-count')).toHaveText(/Nothing waits to send/);
+}
+
+/** Until the service worker controls the page and keeps `path` (a page path) for offline use. */
+export async function shellReady(page: Page, path = '/requests/new'): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async (path) => {
+          if (!navigator.serviceWorker.controller) return false;
+          for (const name of await caches.keys()) {
+            if (await (await caches.open(name)).match(path)) return true;
+          }
+          return false;
+        }, path),
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
 /** Fill the request form (its date already filled in) for `name` and `amount`, and submit it. */
 export async function fillRequest(page: Page, name: string, amount: string): Promise<void> {
   await page.getByLabel('Name of requester').fill(name);

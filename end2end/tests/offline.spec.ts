@@ -1,5 +1,5 @@
 import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
-import { device, fillRequest, signIn, openNewRequest } from './helpers';
+import { device, fillRequest, signIn, openNewRequest, setPin as setPinOf, shellReady } from './helpers';
 
 // Offline work (app/src/offline, public/sw.js) with the network cut through the browser context:
 // the form opens from the service worker's cache, requests wait encrypted in IndexedDB behind the
@@ -7,34 +7,7 @@ import { device, fillRequest, signIn, openNewRequest } from './helpers';
 
 const run = Date.now().toString(36);
 const PIN = '284716';
-
-async function setPin(page: Page): Promise<void> {
-  const setup = page.getByRole('form', { name: 'PIN of this device' });
-  await setup.getByLabel('New PIN').fill('12345');
-  await setup.getByRole('button', { name: 'Set the PIN' }).click();
-  await expect(page.locator('#pin-error')).toHaveText('Use 6 to 12 digits.');
-  await setup.getByLabel('New PIN').fill(PIN);
-  await setup.getByLabel('The same PIN again').fill(PIN);
-  await setup.getByRole('button', { name: 'Set the PIN' }).click();
-  await expect(page.locator('#outbox-count')).toHaveText(/Nothing waits to send/);
-}
-
-/** Until the worker controls the page and holds the request form for offline use. */
-async function shellReady(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          if (!navigator.serviceWorker.controller) return false;
-          for (const name of await caches.keys()) {
-            if (await (await caches.open(name)).match('/requests/new')) return true;
-          }
-          return false;
-        }),
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-}
+const setPin = (page: Page) => setPinOf(page, PIN);
 
 /** officer2 on a phone of their own, PIN set, on the request form the worker keeps for offline. */
 async function officerOnTheForm(browser: Browser): Promise<{ ctx: BrowserContext; page: Page }> {

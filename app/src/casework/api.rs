@@ -18,7 +18,7 @@ fn client_record(id: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn visit_record(id: &str) -> String {
+pub(crate) fn visit_record(id: &str) -> String {
     format!(
         "visit:{}",
         uuid::Uuid::parse_str(id)

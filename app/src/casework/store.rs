@@ -265,6 +265,35 @@ pub async fn list_clients(
     Ok(list)
 }
 
+/// The clients changed after `after` (all of them with none), as a social worker's device keeps
+/// them to choose whom a visit is for with no signal: id and name only.
+pub async fn clients_changed(
+    db: &Db,
+    keys: &Keyring,
+    after: Option<DateTime<Utc>>,
+) -> Result<Vec<crate::offline::HeldClient>, AppError> {
+    let filter = if after.is_some() {
+        "WHERE updated_at > <datetime> $after"
+    } else {
+        ""
+    };
+    let rows: Vec<ClientRead> = query(
+        db,
+        "clients changed",
+        &format!("SELECT {CLIENT_FIELDS} FROM client {filter}"),
+        serde_json::json!({ "after": after.map(|t| t.to_rfc3339()).unwrap_or_default() }),
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            client_summary(keys, r).map(|c| crate::offline::HeldClient {
+                id: c.id,
+                name: c.name,
+            })
+        })
+        .collect()
+}
+
 /// Whether anybody of this name (and date of birth, when given) is a client: the officers' check.
 pub async fn has_contact(
     db: &Db,

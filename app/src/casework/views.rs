@@ -238,7 +238,7 @@ pub fn ClientPage() -> impl IntoView {
 fn ClientFileView(file: ClientFile, reload: Callback<()>) -> impl IntoView {
     let c = file.client;
     let client_id = c.summary.id.clone();
-    let visit_href = format!("/clients/{client_id}/visit");
+    let visit_href = format!("/visits/new?client={client_id}");
     view! {
         <section class="card" id="client" aria-label="Client record">
             <h2><Pii text=c.summary.name.clone()/></h2>

@@ -42,7 +42,9 @@ pub async fn refer_client(draft: ReferralDraft) -> Result<(), AppError> {
     let result = async {
         let user = crate::auth::policy::require("/api/refer_client")?;
         let valid = super::domain::validate_referral(&draft).map_err(AppError::invalid)?;
-        super::store::refer(&state.db, &state.keys, &valid, &user.id).await
+        super::store::refer(&state.db, &state.keys, &valid, &user.id)
+            .await
+            .map(|_| ())
     }
     .await;
     crate::audit::store::finish(&state.db, "referral.create", &record, result).await

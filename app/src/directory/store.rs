@@ -63,11 +63,26 @@ pub async fn save_agency(db: &Db, a: &Agency) -> Result<(), AppError> {
 
 /// The whole directory, by name.
 pub async fn agencies(db: &Db) -> Result<Vec<Agency>, AppError> {
+    agencies_changed(db, None).await
+}
+
+/// The agencies changed after `after` (all of them with none), by name: what a device that
+/// keeps the directory for use with no signal is sent at each pull.
+pub async fn agencies_changed(
+    db: &Db,
+    after: Option<DateTime<Utc>>,
+) -> Result<Vec<Agency>, AppError> {
+    let filter = if after.is_some() {
+        "WHERE updated_at > <datetime> $after"
+    } else {
+        ""
+    };
     let mut res = db
-        .query(
+        .query(format!(
             "SELECT record::id(id) AS id, name, programs, address, telephone, hours, languages, \
-             eligibility, last_verified FROM agency ORDER BY name",
-        )
+             eligibility, last_verified FROM agency {filter} ORDER BY name"
+        ))
+        .bind(("after", after.map(|t| t.to_rfc3339()).unwrap_or_default()))
         .await
         .map_err(|e| db_error("list agencies", e))?;
     let rows: Vec<AgencyRead> = res.take(0).map_err(|e| db_error("list agencies", e))?;
@@ -114,8 +129,9 @@ async fn exists(db: &Db, table: &str, id: &str) -> Result<bool, AppError> {
     Ok(!found.is_empty())
 }
 
-/// Refer a client to an agency (once per device-made id).
-pub async fn refer(db: &Db, keys: &Keyring, r: &ValidReferral, by: &str) -> Result<(), AppError> {
+/// Refer a client to an agency, once per device-made id. `Ok(true)`: it was already there (the
+/// same referral sent again); the same id with other content is a conflict.
+pub async fn refer(db: &Db, keys: &Keyring, r: &ValidReferral, by: &str) -> Result<bool, AppError> {
     let (client, agency) = (r.client_id.to_string(), r.agency_id.to_string());
     if !exists(db, "client", &client).await? || !exists(db, "agency", &agency).await? {
         return Err(AppError::NotFound);
@@ -132,9 +148,52 @@ pub async fn refer(db: &Db, keys: &Keyring, r: &ValidReferral, by: &str) -> Resu
         made_at: now,
         updated_at: now,
     };
-    crate::db::create_once(db, "refer", "referral", &id, row)
+    match crate::db::create_once(db, "refer", "referral", &id, row.clone()).await? {
+        crate::db::Created::New => Ok(false),
+        crate::db::Created::AlreadyThere => same_referral(db, keys, &id, &row, &r.reason).await,
+    }
+}
+
+#[derive(SurrealValue)]
+struct StoredReferral {
+    client: RecordId,
+    agency: RecordId,
+    reason: String,
+    follow_up_on: Option<String>,
+    made_by: RecordId,
+}
+
+/// A referral id that is already there: "already had it" (`Ok(true)`) when it is this very
+/// referral (a resend whose answer was lost), a conflict when it is another.
+async fn same_referral(
+    db: &Db,
+    keys: &Keyring,
+    id: &str,
+    row: &ReferralRow,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let mut res = db
+        .query(
+            "SELECT client, agency, reason, follow_up_on, made_by \
+             FROM ONLY type::record('referral', $id)",
+        )
+        .bind(("id", id.to_string()))
         .await
-        .map(|_| ())
+        .map_err(|e| db_error("read referral", e))?;
+    let stored: Option<StoredReferral> = res.take(0).map_err(|e| db_error("read referral", e))?;
+    let Some(s) = stored else {
+        return Err(AppError::Conflict);
+    };
+    let same = s.client == row.client
+        && s.agency == row.agency
+        && s.follow_up_on == row.follow_up_on
+        && s.made_by == row.made_by
+        && Place::new(keys, "referral", id).open("reason", &s.reason)? == reason;
+    if same {
+        Ok(true)
+    } else {
+        Err(AppError::Conflict)
+    }
 }
 
 /// Record how a referral turned out.

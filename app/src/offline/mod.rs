@@ -46,25 +46,50 @@ pub fn validate_pin(pin: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// What kind of record an outbox item is. Only fund requests go through the outbox for now;
-/// visit notes follow with issue 6.
+/// What kind of record an outbox item is: an officer's fund request, or the social worker's
+/// crisis visit and the referral made during it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     FundRequest,
+    Visit,
+    Referral,
 }
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [
+        RecordKind::FundRequest,
+        RecordKind::Visit,
+        RecordKind::Referral,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             RecordKind::FundRequest => "fund_request",
+            RecordKind::Visit => "visit",
+            RecordKind::Referral => "referral",
         }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
     pub fn label(self) -> &'static str {
         match self {
             RecordKind::FundRequest => "Emergency fund request",
+            RecordKind::Visit => "Crisis visit",
+            RecordKind::Referral => "Referral",
         }
     }
+}
+
+/// The body of a visit in the outbox: the visit as typed, and whether its author signed it on the
+/// device. The server saves it and then signs it; a resend whose answer was lost is "already had
+/// it" (the same content, already signed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitRecord {
+    pub visit: crate::casework::domain::VisitDraft,
+    #[serde(default)]
+    pub sign: bool,
 }
 
 /// One record pushed from a device's outbox: its device-made id and its body, as the form would
@@ -128,11 +153,63 @@ pub struct HeldRequest {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What a social worker's device keeps of a client, to choose whom a visit is for with no
+/// signal: the id and the name, nothing else of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldClient {
+    pub id: String,
+    pub name: String,
+}
+
 /// The server's answer to a pull: what changed since the device's cursor, and the next cursor.
+/// Clients and the Resource Directory come only to those who do casework (an officer's phone
+/// holds neither).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullAnswer {
     pub cursor: DateTime<Utc>,
     pub requests: Vec<HeldRequest>,
+    #[serde(default)]
+    pub clients: Vec<HeldClient>,
+    #[serde(default)]
+    pub agencies: Vec<crate::directory::domain::Agency>,
+}
+
+/// Everything a device holds from its pulls (sealed on the device) and the cursor of the last.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    pub cursor: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub requests: Vec<HeldRequest>,
+    #[serde(default)]
+    pub clients: Vec<HeldClient>,
+    #[serde(default)]
+    pub agencies: Vec<crate::directory::domain::Agency>,
+}
+
+impl Holding {
+    /// Fold a pull's answer in: requests by [`merge`], clients and agencies replaced by id (the
+    /// newest answer wins), each list sorted by name.
+    pub fn fold(self, answer: &PullAnswer, now: DateTime<Utc>) -> Holding {
+        let mut clients = replace_by_id(self.clients, answer.clients.clone(), |c| c.id.clone());
+        clients.sort_by_key(|c| c.name.to_lowercase());
+        let mut agencies = replace_by_id(self.agencies, answer.agencies.clone(), |a| a.id.clone());
+        agencies.sort_by_key(|a| a.name.to_lowercase());
+        Holding {
+            cursor: Some(answer.cursor),
+            requests: merge(self.requests, answer.requests.clone(), now),
+            clients,
+            agencies,
+        }
+    }
+}
+
+fn replace_by_id<T>(held: Vec<T>, fresh: Vec<T>, id: impl Fn(&T) -> String) -> Vec<T> {
+    let mut by_id: std::collections::BTreeMap<String, T> =
+        held.into_iter().map(|x| (id(&x), x)).collect();
+    for x in fresh {
+        by_id.insert(id(&x), x);
+    }
+    by_id.into_values().collect()
 }
 
 /// Read a pull's cursor as the device sent it (RFC 3339, as the server gave it): none, or the
@@ -253,9 +330,7 @@ pub mod device {
 
     #[cfg(not(feature = "hydrate"))]
     mod none {
-        use super::super::{
-            HeldRequest, Item, PullAnswer, PushResult, RecordKind, Status, VaultError,
-        };
+        use super::super::{Holding, Item, PullAnswer, PushResult, RecordKind, Status, VaultError};
         fn absent() -> VaultError {
             VaultError::Storage("no device store on the server".into())
         }
@@ -288,8 +363,7 @@ pub mod device {
         pub async fn hold(_answer: &PullAnswer) -> Result<(), VaultError> {
             Err(absent())
         }
-        pub async fn held(
-        ) -> Result<(Option<chrono::DateTime<chrono::Utc>>, Vec<HeldRequest>), VaultError> {
+        pub async fn held() -> Result<Holding, VaultError> {
             Err(absent())
         }
         pub async fn unlock_with_server() -> Result<(), VaultError> {
@@ -414,5 +488,63 @@ mod tests {
             serde_json::to_value(&r).expect("json"),
             serde_json::json!({ "id": "x", "outcome": "accepted" })
         );
+    }
+
+    #[test]
+    fn a_pull_replaces_clients_and_agencies_by_id_and_keeps_them_by_name() {
+        let cursor: DateTime<Utc> = "2026-12-04T12:00:00Z".parse().expect("cursor");
+        let client = |id: &str, name: &str| HeldClient {
+            id: id.into(),
+            name: name.into(),
+        };
+        let agency = |id: &str, name: &str| crate::directory::domain::Agency {
+            id: id.into(),
+            name: name.into(),
+            programs: vec![],
+            address: None,
+            telephone: None,
+            hours: None,
+            languages: vec![],
+            eligibility: None,
+            last_verified: None,
+        };
+        let held = Holding {
+            cursor: None,
+            requests: vec![],
+            clients: vec![client("a", "Zed Old"), client("b", "Mary Held")],
+            agencies: vec![agency("x", "Shelter")],
+        };
+        let answer = PullAnswer {
+            cursor,
+            requests: vec![],
+            clients: vec![client("a", "Anna Renamed"), client("c", "carl New")],
+            agencies: vec![agency("y", "Food pantry")],
+        };
+        let now = cursor;
+        let folded = held.fold(&answer, now);
+        assert_eq!(folded.cursor, Some(cursor));
+        let names: Vec<&str> = folded.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Anna Renamed", "carl New", "Mary Held"]);
+        let agencies: Vec<&str> = folded.agencies.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(agencies, ["Food pantry", "Shelter"]);
+    }
+
+    #[test]
+    fn record_kinds_read_back_from_their_codes() {
+        for k in RecordKind::ALL {
+            assert_eq!(RecordKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(RecordKind::from_code("note"), None);
+    }
+
+    #[test]
+    fn a_visit_record_refuses_fields_it_does_not_know() {
+        let ok = serde_json::json!({ "visit": { "id": "v", "client_id": "c", "kind": "other",
+            "setting": "on_site", "occurred_at": "2026-12-04T01:00:00Z" }, "sign": true });
+        let r: VisitRecord = serde_json::from_value(ok).expect("visit record");
+        assert!(r.sign);
+        let extra = serde_json::json!({ "visit": { "id": "v", "client_id": "c", "kind": "other",
+            "setting": "on_site", "occurred_at": "2026-12-04T01:00:00Z" }, "author": "x" });
+        assert!(serde_json::from_value::<VisitRecord>(extra).is_err());
     }
 }

@@ -1,4 +1,5 @@
-//! The pull's query (server only): a person's own requests changed since a cursor.
+//! The pull's queries (server only): a person's own requests changed since a cursor, and for those
+//! who do casework the clients (id and name) and the Resource Directory changed since then.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -52,6 +53,8 @@ pub async fn changed_since(
     let cursor: Option<DateTime<Utc>> = res.take(2).map_err(|e| db_error("pull cursor", e))?;
     Ok(PullAnswer {
         cursor: cursor.unwrap_or_else(Utc::now),
+        clients: Vec::new(),
+        agencies: Vec::new(),
         requests: rows
             .into_iter()
             .map(|r| HeldRequest {
@@ -63,4 +66,18 @@ pub async fn changed_since(
             })
             .collect(),
     })
+}
+
+/// For a social worker's device: the clients and agencies changed since the cursor (less the
+/// overlap), everything with no cursor. Added to the answer of [`changed_since`].
+pub async fn casework_since(
+    db: &Db,
+    keys: &crate::crypto::Keyring,
+    since: Option<DateTime<Utc>>,
+    answer: &mut PullAnswer,
+) -> Result<(), AppError> {
+    let after = since.map(super::pull_from);
+    answer.clients = crate::casework::store::clients_changed(db, keys, after).await?;
+    answer.agencies = crate::directory::store::agencies_changed(db, after).await?;
+    Ok(())
 }

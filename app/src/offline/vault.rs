@@ -17,7 +17,7 @@ use web_sys::{
     IdbRequest, IdbTransaction, Pbkdf2Params,
 };
 
-use super::{HeldRequest, Item, PullAnswer, RecordKind, Status, VaultError, MAX_WRONG_PINS};
+use super::{Holding, Item, PullAnswer, RecordKind, Status, VaultError, MAX_WRONG_PINS};
 
 const DB: &str = "haven-vault";
 const META: &str = "meta";
@@ -495,39 +495,29 @@ async fn seal(key: &CryptoKey, id: &str, plain: &[u8]) -> Result<Object, VaultEr
     Ok(record)
 }
 
-/// The meta entry that holds, sealed, the state of the person's own requests and the cursor.
+/// The meta entry that holds, sealed, what the pulls brought (the person's own requests; for a
+/// social worker the clients' names and the directory) and the cursor.
 const HELD: &str = "held";
 
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct Held {
-    cursor: Option<DateTime<Utc>>,
-    requests: Vec<HeldRequest>,
-}
-
-/// What the device holds of the person's own requests, and the cursor of the last pull (nothing
-/// when none was pulled yet). Needs the store unlocked.
-pub async fn held() -> Result<(Option<DateTime<Utc>>, Vec<HeldRequest>), VaultError> {
+/// What the device holds from its pulls (nothing when none was pulled yet). Needs the store
+/// unlocked.
+pub async fn held() -> Result<Holding, VaultError> {
     let key = key()?;
     let db = open().await?;
     let record = read_meta(&db, HELD).await?;
     if record.is_undefined() {
-        return Ok((None, Vec::new()));
+        return Ok(Holding::default());
     }
-    let held: Held = open_item(&key, HELD, &record)
+    Ok(open_item(&key, HELD, &record)
         .await
         .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
-    Ok((held.cursor, held.requests))
+        .unwrap_or_default())
 }
 
-/// Fold a pull's answer into what the device holds (see [`super::merge`]) and keep its cursor.
+/// Fold a pull's answer into what the device holds (see [`Holding::fold`]) and keep its cursor.
 pub async fn hold(answer: &PullAnswer) -> Result<(), VaultError> {
     let key = key()?;
-    let (_, mine) = held().await?;
-    let held = Held {
-        cursor: Some(answer.cursor),
-        requests: super::merge(mine, answer.requests.clone(), Utc::now()),
-    };
+    let held = held().await?.fold(answer, Utc::now());
     let record = seal(&key, HELD, &serde_json::to_vec(&held).unwrap_or_default()).await?;
     let db = open().await?;
     write_meta(&db, HELD, &record).await
@@ -574,9 +564,13 @@ pub async fn items() -> Result<Vec<Item>, VaultError> {
             Some(key) => open_item(key, &id, &v).await,
             None => None,
         };
+        let kind = get(&v, "kind")
+            .as_string()
+            .and_then(|k| RecordKind::from_code(&k))
+            .unwrap_or(RecordKind::FundRequest);
         list.push(Item {
             id,
-            kind: RecordKind::FundRequest,
+            kind,
             queued_at,
             problem,
             body,

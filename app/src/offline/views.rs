@@ -19,6 +19,9 @@ pub struct Outbox {
     pub note: RwSignal<Option<String>>,
     /// The person's own requests as last pulled, and when (only while the store is unlocked).
     pub held: RwSignal<Vec<HeldRequest>>,
+    /// For a social worker: the clients (id and name) and the Resource Directory as last pulled.
+    pub clients: RwSignal<Vec<super::HeldClient>>,
+    pub agencies: RwSignal<Vec<crate::directory::domain::Agency>>,
     pub pulled_at: RwSignal<Option<chrono::DateTime<chrono::Utc>>>,
     /// A new release of the app shell is installed and waits for a reload.
     pub update_ready: RwSignal<bool>,
@@ -32,6 +35,8 @@ impl Outbox {
             sending: RwSignal::new(false),
             note: RwSignal::new(None),
             held: RwSignal::new(Vec::new()),
+            clients: RwSignal::new(Vec::new()),
+            agencies: RwSignal::new(Vec::new()),
             pulled_at: RwSignal::new(None),
             update_ready: RwSignal::new(false),
         }
@@ -45,9 +50,11 @@ impl Outbox {
         if let Ok(list) = device::items().await {
             self.items.set(list);
         }
-        if let Ok((cursor, mine)) = device::held().await {
-            self.pulled_at.set(cursor);
-            self.held.set(mine);
+        if let Ok(h) = device::held().await {
+            self.pulled_at.set(h.cursor);
+            self.held.set(h.requests);
+            self.clients.set(h.clients);
+            self.agencies.set(h.agencies);
         }
     }
 
@@ -85,7 +92,7 @@ impl Outbox {
         let cursor = device::held()
             .await
             .ok()
-            .and_then(|(c, _)| c)
+            .and_then(|h| h.cursor)
             .map(|c| c.to_rfc3339());
         if let Ok(answer) = super::api::sync_pull(cursor).await {
             if device::hold(&answer).await.is_ok() {
@@ -438,15 +445,23 @@ fn HeldRequests() -> impl IntoView {
     }
 }
 
+/// One outbox line: the kind of record and what tells it apart (whom a request is for, the kind
+/// of visit), from the body when the store is open.
 fn describe(i: &Item) -> String {
-    let who = i
-        .body
-        .as_ref()
-        .and_then(|b| b.get("requester_name"))
-        .and_then(|v| v.as_str())
-        .map(|n| format!(" for {n}"))
-        .unwrap_or_default();
-    format!("{}{who}", i.kind.label())
+    let field = |path: &[&str]| {
+        path.iter()
+            .try_fold(i.body.as_ref()?, |v, k| v.get(*k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let detail = match i.kind {
+        RecordKind::FundRequest => field(&["requester_name"]).map(|n| format!(" for {n}")),
+        RecordKind::Visit => field(&["visit", "kind"])
+            .and_then(|k| crate::casework::domain::InterventionKind::from_code(&k))
+            .map(|k| format!(" ({})", k.label())),
+        RecordKind::Referral => None,
+    };
+    format!("{}{}", i.kind.label(), detail.unwrap_or_default())
 }
 
 fn problem(p: &PushOutcome) -> Option<String> {

@@ -7,7 +7,7 @@ use crate::common::*;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-fn client(name: &str, dob: &str) -> Value {
+pub(crate) fn client(name: &str, dob: &str) -> Value {
     json!({
         "id": uuid::Uuid::now_v7().to_string(),
         "name": name,
@@ -18,7 +18,7 @@ fn client(name: &str, dob: &str) -> Value {
     })
 }
 
-fn visit(client_id: &str, narrative: &str) -> Value {
+pub(crate) fn visit(client_id: &str, narrative: &str) -> Value {
     json!({
         "id": uuid::Uuid::now_v7().to_string(),
         "client_id": client_id,
@@ -36,7 +36,7 @@ fn visit(client_id: &str, narrative: &str) -> Value {
     })
 }
 
-async fn new_client(app: &TestApp, cookie: &str, body: Value) -> String {
+pub(crate) async fn new_client(app: &TestApp, cookie: &str, body: Value) -> String {
     let a = app
         .send(json_post(
             "/api/save_client",

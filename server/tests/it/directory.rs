@@ -6,7 +6,7 @@ use crate::common::*;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-fn agency(name: &str, programs: &[&str]) -> Value {
+pub(crate) fn agency(name: &str, programs: &[&str]) -> Value {
     json!({ "draft": {
         "id": uuid::Uuid::now_v7().to_string(), "name": name, "programs": programs,
         "telephone": "(630) 555-0110", "languages": "English, Spanish",

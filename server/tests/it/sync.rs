@@ -286,3 +286,179 @@ async fn a_pull_brings_the_officers_own_requests_changed_since_the_cursor() {
         .await;
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A crisis visit written with no signal, and the referral made during it, pushed from the social
+/// worker's outbox: saved and signed once, a resend is "already had it", another content under
+/// the same id is a conflict, and nobody but the unit's social workers may push them.
+#[tokio::test]
+async fn a_visit_and_its_referral_from_the_outbox_arrive_once_signed() {
+    let app = spawn().await;
+    let sw = app.sign_in("socialworker").await;
+    let officer = app.sign_in("officer").await;
+    let client = crate::casework::new_client(
+        &app,
+        &sw,
+        crate::casework::client("Outbox Widow", "1950-03-02"),
+    )
+    .await;
+    let a = app
+        .send(json_post(
+            "/api/save_agency",
+            Some(&sw),
+            crate::directory::agency("GriefShare Outbox", &["mental_health"]),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let agency = a.body["id"].as_str().expect("agency id").to_string();
+    let visit = crate::casework::visit(&client, "Told her in person; her sister came.");
+    let vid = visit["id"].as_str().unwrap().to_string();
+    let referral = json!({
+        "id": uuid::Uuid::now_v7().to_string(), "client_id": client, "agency_id": agency,
+        "reason": "Grief group on Tuesdays.", "follow_up_on": "",
+    });
+    let rid = referral["id"].as_str().unwrap().to_string();
+    let records = vec![
+        json!({ "kind": "visit", "id": vid, "body": { "visit": visit, "sign": true } }),
+        json!({ "kind": "referral", "id": rid, "body": referral }),
+    ];
+
+    // Nobody but a social worker: an officer's push is refused and stores nothing.
+    let refused = push(&app, &officer, records.clone()).await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    for line in refused.body.as_array().unwrap() {
+        assert_eq!(line["outcome"], "failed", "{}", refused.body);
+    }
+
+    let first = push(&app, &sw, records.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(
+        first.body,
+        json!([{ "id": vid, "outcome": "accepted" }, { "id": rid, "outcome": "accepted" }])
+    );
+    // The answer was lost: the same push again changes nothing.
+    let again = push(&app, &sw, records.clone()).await;
+    assert_eq!(
+        again.body,
+        json!([{ "id": vid, "outcome": "duplicate" }, { "id": rid, "outcome": "duplicate" }])
+    );
+
+    // In the client's file: one visit, signed, and one referral.
+    let file = app
+        .call("/api/get_client", &sw, &format!("id={client}"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    let visits = file.body["visits"].as_array().expect("visits");
+    assert_eq!(visits.len(), 1, "{}", file.body);
+    assert_eq!(visits[0]["status"], "signed");
+    assert_eq!(
+        visits[0]["narrative"],
+        "Told her in person; her sister came."
+    );
+    let refs = app
+        .call("/api/client_referrals", &sw, &format!("client={client}"))
+        .await;
+    assert_eq!(refs.body.as_array().map(Vec::len), Some(1), "{}", refs.body);
+    assert_eq!(refs.body[0]["reason"], "Grief group on Tuesdays.");
+
+    // Another content under the same ids: conflicts, nothing overwritten.
+    let mut changed_visit = visit.clone();
+    changed_visit["narrative"] = json!("Something else entirely.");
+    let mut changed_referral = referral.clone();
+    changed_referral["reason"] = json!("Another reason.");
+    let conflict = push(
+        &app,
+        &sw,
+        vec![
+            json!({ "kind": "visit", "id": vid, "body": { "visit": changed_visit, "sign": true } }),
+            json!({ "kind": "referral", "id": rid, "body": changed_referral }),
+        ],
+    )
+    .await;
+    assert_eq!(
+        conflict.body,
+        json!([{ "id": vid, "outcome": "conflict" }, { "id": rid, "outcome": "conflict" }])
+    );
+    let file = app
+        .call("/api/get_client", &sw, &format!("id={client}"))
+        .await;
+    assert_eq!(
+        file.body["visits"][0]["narrative"],
+        "Told her in person; her sister came."
+    );
+
+    // A bad field comes back named, on that record only; a body that is not a visit is refused.
+    let mut bad = crate::casework::visit(&client, "");
+    bad["kind"] = json!("séance");
+    let bid = bad["id"].as_str().unwrap().to_string();
+    let odd = uuid::Uuid::now_v7().to_string();
+    let rejected = push(
+        &app,
+        &sw,
+        vec![
+            json!({ "kind": "visit", "id": bid, "body": { "visit": bad } }),
+            json!({ "kind": "visit", "id": odd, "body": { "narrative": "x" } }),
+        ],
+    )
+    .await;
+    assert_eq!(rejected.body[0]["outcome"], "rejected", "{}", rejected.body);
+    let fields: Vec<&str> = rejected.body[0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"kind") && fields.contains(&"narrative"),
+        "{fields:?}"
+    );
+    assert_eq!(rejected.body[1]["outcome"], "rejected");
+    assert_eq!(rejected.body[1]["fields"][0]["field"], "body");
+}
+
+/// A social worker's pull brings the clients (id and name) and the Resource Directory for use with
+/// no signal; an officer's brings neither.
+#[tokio::test]
+async fn a_social_workers_pull_brings_clients_and_the_directory_an_officers_does_not() {
+    let app = spawn().await;
+    let sw = app.sign_in("socialworker").await;
+    let officer = app.sign_in("officer").await;
+    let client = crate::casework::new_client(
+        &app,
+        &sw,
+        crate::casework::client("Pulled Client", "1961-07-08"),
+    )
+    .await;
+    let a = app
+        .send(json_post(
+            "/api/save_agency",
+            Some(&sw),
+            crate::directory::agency("Pulled Pantry", &["food"]),
+        ))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+
+    let first = pull(&app, &sw, Value::Null).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(
+        first.body["clients"],
+        json!([{ "id": client, "name": "Pulled Client" }]),
+        "id and name, nothing else of the file"
+    );
+    assert_eq!(first.body["agencies"][0]["name"], "Pulled Pantry");
+    let text = first.body.to_string();
+    assert!(!text.contains("1961"), "no date of birth: {text}");
+    assert!(!text.contains("Elm Street"), "no address: {text}");
+
+    // Since the cursor: nothing changed, nothing sent again.
+    let cursor: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(first.body["cursor"].clone()).expect("cursor");
+    let since = cursor + chrono::Duration::seconds(app::offline::PULL_OVERLAP_SECS);
+    let next = pull(&app, &sw, json!(since)).await;
+    assert_eq!(next.body["clients"], json!([]), "{}", next.body);
+    assert_eq!(next.body["agencies"], json!([]), "{}", next.body);
+
+    let theirs = pull(&app, &officer, Value::Null).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert_eq!(theirs.body["clients"], json!([]));
+    assert_eq!(theirs.body["agencies"], json!([]));
+}
