@@ -51,6 +51,13 @@ pub enum ErrorCode {
     WrongPin,
     PinMismatch,
     MissingColumn,
+    /// A box the person must tick: they were told of a right (to inspect, to revoke).
+    MustAcknowledge,
+    DateInPast,
+    /// An expiry before the signature.
+    BeforeSigned,
+    /// The witness of a signature must be somebody else than the signer.
+    WitnessIsSigner,
 }
 
 impl ErrorCode {
@@ -104,6 +111,13 @@ impl ErrorCode {
             }
             ErrorCode::PinMismatch => "The two PINs differ.".into(),
             ErrorCode::MissingColumn => format!("The file has no \"{limit}\" column."),
+            ErrorCode::MustAcknowledge => {
+                "Tick this once the person has been told: the consent is not valid without it."
+                    .into()
+            }
+            ErrorCode::DateInPast => "The date cannot be in the past.".into(),
+            ErrorCode::BeforeSigned => "The expiry cannot come before the signature.".into(),
+            ErrorCode::WitnessIsSigner => "The witness must be somebody else than the signer.".into(),
             ErrorCode::WrongPin => format!(
                 "Wrong PIN. {limit} more wrong PIN(s) and this device's offline data is wiped."
             ),
@@ -178,6 +192,12 @@ pub enum AppError {
     NoteRefused {
         refusal: crate::casework::domain::NoteRefusal,
     },
+    /// A disclosure was refused: no consent in force covers it (NASW 1.07b, 740 ILCS 110/5).
+    /// Nothing left the unit.
+    #[error("disclosure refused")]
+    DisclosureRefused {
+        refusal: crate::disclosure::domain::DisclosureRefusal,
+    },
     /// This action (disbursing cash, exporting, disclosing) needs the person to confirm it is them
     /// again: their last proof of presence is too old.
     #[error("step-up re-authentication required")]
@@ -204,7 +224,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::Refused { refusal } => refusal.status(),
-            AppError::NoteRefused { .. } => 409,
+            AppError::NoteRefused { .. } | AppError::DisclosureRefused { .. } => 409,
             AppError::Internal => 500,
             AppError::Transport { .. } => 400,
         }
@@ -226,6 +246,7 @@ impl AppError {
             }
             AppError::Refused { refusal } => refusal.message(),
             AppError::NoteRefused { refusal } => refusal.message().into(),
+            AppError::DisclosureRefused { refusal } => refusal.message(),
             AppError::StepUpRequired => "Confirm it's you to continue.".into(),
             AppError::Internal => "Something went wrong on the server. Please try again.".into(),
             AppError::Transport { .. } => {

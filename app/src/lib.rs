@@ -10,6 +10,8 @@
 //! - [`crypto`] (`ssr`): encryption at rest of confidential fields, key rotation, blind indexes.
 //! - [`db`] (`ssr`): SurrealDB connection and numbered migrations.
 //! - [`casework`]: clients, crisis-visit notes, addenda, personal notes, the officers' contact check.
+//! - [`disclosure`]: consents, disclosures with the no-redisclosure notice, clients' copies of their
+//!   own records (third parties redacted, withheld parts documented).
 //! - [`offline`]: the encrypted on-device outbox, its sync, the service worker's registration.
 //! - [`ui`]: small shared view components.
 //!
@@ -28,6 +30,7 @@ pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod directory;
+pub mod disclosure;
 pub mod error;
 pub mod funds;
 pub mod home;
@@ -108,6 +111,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients") view=casework::views::ClientsPage/>
                 <Route path=path!("/clients/:id") view=casework::views::ClientPage/>
                 <Route path=path!("/clients/:id/visit") view=casework::visit_views::NewVisitPage/>
+                <Route path=path!("/clients/:id/release") view=disclosure::views::ReleasePage/>
                 <Route path=path!("/visits/new") view=casework::visit_views::OfflineVisitPage/>
                 <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
                 <Route path=path!("/directory") view=directory::views::DirectoryPage/>

@@ -102,42 +102,152 @@ impl Page {
 
     /// The finished document.
     pub fn finish(self, title: &str) -> Vec<u8> {
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] \
-                 /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
-            ),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-                .to_string(),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-                .to_string(),
-            format!(
-                "<< /Length {} >>\nstream\n{}endstream",
-                self.ops.len(),
-                self.ops
-            ),
-            format!("<< /Title {} /Producer (Haven) >>", pdf_string(title)),
-        ];
-        let mut out = String::from("%PDF-1.4\n");
-        let mut offsets = Vec::with_capacity(objects.len());
-        for (i, body) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            let _ = write!(out, "{} 0 obj\n{body}\nendobj\n", i + 1);
+        document(vec![self], title)
+    }
+}
+
+/// A document of several pages. Objects: 1 catalog, 2 page tree, 3–4 fonts, 5 info, then each
+/// page and its content stream.
+pub fn document(pages: Vec<Page>, title: &str) -> Vec<u8> {
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 6 + 2 * i))
+        .collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+            .to_string(),
+        format!("<< /Title {} /Producer (Haven) >>", pdf_string(title)),
+    ];
+    for (i, page) in pages.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] \
+             /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
+            7 + 2 * i
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{}endstream",
+            page.ops.len(),
+            page.ops
+        ));
+    }
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::with_capacity(objects.len());
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        let _ = write!(out, "{} 0 obj\n{body}\nendobj\n", i + 1);
+    }
+    let xref = out.len();
+    let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for o in &offsets {
+        let _ = writeln!(out, "{o:010} 00000 n ");
+    }
+    let _ = write!(
+        out,
+        "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    );
+    // WinAnsi escapes are ASCII, so the string's bytes are the file's bytes.
+    out.into_bytes()
+}
+
+/// Break `text` into lines of at most `width` characters, at spaces; a word longer than a line is
+/// cut. Line breaks in the text are kept.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let mut word: Vec<char> = word.chars().collect();
+            while word.len() > width {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                lines.push(word.drain(..width).collect());
+            }
+            let word: String = word.into_iter().collect();
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            if needed > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
         }
-        let xref = out.len();
-        let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-        for o in &offsets {
-            let _ = writeln!(out, "{o:010} 00000 n ");
+        lines.push(line);
+    }
+    lines
+}
+
+/// Text flowing down pages: wrapped to the margins, a new page when one is full, each page
+/// footed with `footer` and its number.
+pub struct Flow {
+    pages: Vec<Page>,
+    page: Page,
+    y: f32,
+    footer: String,
+}
+
+/// Margins (points): 1 inch on every side.
+const MARGIN: f32 = 72.0;
+
+impl Flow {
+    pub fn new(footer: &str) -> Self {
+        Self {
+            pages: Vec::new(),
+            page: Page::new(),
+            y: MARGIN,
+            footer: footer.to_string(),
         }
-        let _ = write!(
-            out,
-            "trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        );
-        // WinAnsi escapes are ASCII, so the string's bytes are the file's bytes.
-        out.into_bytes()
+    }
+
+    fn next_page(&mut self) {
+        let done = std::mem::take(&mut self.page);
+        self.pages.push(done);
+        self.y = MARGIN;
+    }
+
+    /// A paragraph at `size` points, wrapped.
+    pub fn para(&mut self, text: &str, size: f32, bold: bool) {
+        // Helvetica averages about half an em per character.
+        let width = ((WIDTH - 2.0 * MARGIN) / (size * 0.5)) as usize;
+        for line in wrap(text, width) {
+            if self.y + size > HEIGHT - MARGIN - 16.0 {
+                self.next_page();
+            }
+            self.page.text(MARGIN, self.y, size, bold, &line);
+            self.y += size * 1.35;
+        }
+    }
+
+    /// Space before the next paragraph.
+    pub fn gap(&mut self, points: f32) {
+        self.y += points;
+    }
+
+    /// A rule across the text width.
+    pub fn rule(&mut self) {
+        self.page.rule(MARGIN, self.y, WIDTH - 2.0 * MARGIN);
+        self.y += 10.0;
+    }
+
+    pub fn finish(mut self, title: &str) -> Vec<u8> {
+        self.next_page();
+        let total = self.pages.len();
+        for (i, p) in self.pages.iter_mut().enumerate() {
+            let foot = format!("{} - page {} of {total}", self.footer, i + 1);
+            p.text(MARGIN, HEIGHT - 40.0, 8.0, false, &foot);
+        }
+        document(self.pages, title)
     }
 }
 
@@ -179,5 +289,27 @@ mod tests {
             s.contains("77.0 587.0 m 82.0 582.0 l 87.0 584.5 l S"),
             "path drawn"
         );
+    }
+
+    #[test]
+    fn text_wraps_at_spaces_and_keeps_line_breaks() {
+        assert_eq!(
+            wrap("one two three four\nfive", 9),
+            vec!["one two", "three", "four", "five"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_long_flow_takes_several_pages_each_numbered() {
+        let mut f = Flow::new("Client copy");
+        for i in 0..120 {
+            f.para(&format!("Line {i} of a long record"), 10.0, false);
+        }
+        let s = String::from_utf8(f.finish("Copy")).unwrap();
+        assert!(s.contains("/Count 3"), "three pages");
+        assert!(s.contains("(Client copy - page 3 of 3)"));
+        assert!(s.contains("(Line 119 of a long record)"));
     }
 }

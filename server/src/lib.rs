@@ -70,6 +70,14 @@ pub fn router(state: AppState, site: &SiteConfig) -> Router {
             get(app::audit::api::export_csv).with_state(state.clone()),
         )
         .route(
+            "/api/disclosures/{id}/disclosure.pdf",
+            get(app::disclosure::export::disclosure_pdf).with_state(state.clone()),
+        )
+        .route(
+            "/api/access-requests/{id}/client-copy.pdf",
+            get(app::disclosure::export::client_copy_pdf).with_state(state.clone()),
+        )
+        .route(
             "/api/requests/{id}/appendix-a.pdf",
             get(app::funds::export::appendix_a).with_state(state.clone()),
         )

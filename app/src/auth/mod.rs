@@ -184,6 +184,13 @@ pub mod policy {
         ("/api/add_addendum", Access::Rule(does_casework)),
         ("/api/add_personal_note", Access::Rule(does_casework)),
         ("/api/follow_ups_due", Access::Rule(does_casework)),
+        // Consent, disclosure and clients' access to their records: the social workers alone.
+        ("/api/release_file", Access::Rule(does_casework)),
+        ("/api/save_consent", Access::Rule(does_casework)),
+        ("/api/revoke_consent", Access::Rule(does_casework)),
+        ("/api/disclose", Access::Rule(does_casework)),
+        ("/api/record_access_request", Access::Rule(does_casework)),
+        ("/api/review_access_request", Access::Rule(does_casework)),
         // The offline outbox: each record is checked as if sent from its form.
         ("/api/sync_push", Access::SignedIn),
         ("/api/sync_pull", Access::SignedIn),

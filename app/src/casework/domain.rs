@@ -48,7 +48,10 @@ impl Protection {
     }
 }
 
-/// The crisis interventions of directive 515-S II.A, at the station or on-site.
+/// What a note records: the crisis interventions of directive 515-S II.A (at the station or
+/// on-site), and the unit's clinical assessments, short-term counseling (individual, family, group,
+/// marital) and group guidance (I.B, II.C–D). One note shape serves all: when, where, who was
+/// present, narrative, assessment, actions, follow-up, and the checklist of its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InterventionKind {
@@ -59,10 +62,16 @@ pub enum InterventionKind {
     MentalHealth,
     SubstanceUse,
     Other,
+    ClinicalAssessment,
+    IndividualCounseling,
+    FamilyCounseling,
+    GroupCounseling,
+    MaritalCounseling,
+    GroupGuidance,
 }
 
 impl InterventionKind {
-    pub const ALL: [InterventionKind; 7] = [
+    pub const ALL: [InterventionKind; 13] = [
         InterventionKind::DeathNotification,
         InterventionKind::PsychiatricAssessment,
         InterventionKind::JuvenileProblem,
@@ -70,7 +79,27 @@ impl InterventionKind {
         InterventionKind::MentalHealth,
         InterventionKind::SubstanceUse,
         InterventionKind::Other,
+        InterventionKind::ClinicalAssessment,
+        InterventionKind::IndividualCounseling,
+        InterventionKind::FamilyCounseling,
+        InterventionKind::GroupCounseling,
+        InterventionKind::MaritalCounseling,
+        InterventionKind::GroupGuidance,
     ];
+
+    /// A crisis intervention (II.A), rather than an assessment or a counseling session.
+    pub fn is_crisis(self) -> bool {
+        matches!(
+            self,
+            InterventionKind::DeathNotification
+                | InterventionKind::PsychiatricAssessment
+                | InterventionKind::JuvenileProblem
+                | InterventionKind::DomesticViolence
+                | InterventionKind::MentalHealth
+                | InterventionKind::SubstanceUse
+                | InterventionKind::Other
+        )
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -81,6 +110,12 @@ impl InterventionKind {
             InterventionKind::MentalHealth => "mental_health",
             InterventionKind::SubstanceUse => "substance_use",
             InterventionKind::Other => "other",
+            InterventionKind::ClinicalAssessment => "clinical_assessment",
+            InterventionKind::IndividualCounseling => "individual_counseling",
+            InterventionKind::FamilyCounseling => "family_counseling",
+            InterventionKind::GroupCounseling => "group_counseling",
+            InterventionKind::MaritalCounseling => "marital_counseling",
+            InterventionKind::GroupGuidance => "group_guidance",
         }
     }
 
@@ -93,6 +128,12 @@ impl InterventionKind {
             InterventionKind::MentalHealth => "Mental health",
             InterventionKind::SubstanceUse => "Substance use",
             InterventionKind::Other => "Other",
+            InterventionKind::ClinicalAssessment => "Clinical assessment",
+            InterventionKind::IndividualCounseling => "Individual counseling",
+            InterventionKind::FamilyCounseling => "Family counseling",
+            InterventionKind::GroupCounseling => "Group counseling",
+            InterventionKind::MaritalCounseling => "Marital counseling",
+            InterventionKind::GroupGuidance => "Group guidance",
         }
     }
 
@@ -154,6 +195,41 @@ impl InterventionKind {
                 ("part2", "Told that Part 2 records need written consent to be disclosed"),
             ],
             InterventionKind::Other => &[],
+            InterventionKind::ClinicalAssessment => &[
+                ("presenting", "Presenting problem in the client's words"),
+                ("mental_status", "Mental status observed"),
+                ("risk", "Risk to self and others assessed"),
+                ("supports", "Strengths and supports noted"),
+                ("plan", "Recommendation and plan agreed with the client"),
+            ],
+            InterventionKind::IndividualCounseling => &[
+                ("limits", "Confidentiality and its limits discussed (NASW 1.07e)"),
+                ("goals", "Goals reviewed"),
+                ("next", "Next session or ending agreed"),
+            ],
+            InterventionKind::FamilyCounseling
+            | InterventionKind::GroupCounseling
+            | InterventionKind::MaritalCounseling => &[
+                (
+                    "agreement",
+                    "Agreement sought on each person's right to confidentiality (NASW 1.07f)",
+                ),
+                (
+                    "no_guarantee",
+                    "Told that the others' keeping of confidences cannot be guaranteed (NASW 1.07f)",
+                ),
+                (
+                    "policy",
+                    "Policy on disclosure among the participants explained (NASW 1.07g)",
+                ),
+                ("goals", "Goals reviewed"),
+                ("next", "Next session or ending agreed"),
+            ],
+            InterventionKind::GroupGuidance => &[
+                ("topic", "Topic and purpose introduced"),
+                ("privacy", "Participants asked to keep what others share private"),
+                ("resources", "Community resources shared"),
+            ],
         }
     }
 }
@@ -793,6 +869,32 @@ mod tests {
         for kind in InterventionKind::ALL {
             assert_eq!(InterventionKind::from_code(kind.code()), Some(kind));
         }
+    }
+
+    #[test]
+    fn counseling_with_several_people_asks_for_their_confidentiality_agreement() {
+        for kind in [
+            InterventionKind::FamilyCounseling,
+            InterventionKind::GroupCounseling,
+            InterventionKind::MaritalCounseling,
+        ] {
+            assert!(!kind.is_crisis());
+            let codes: Vec<&str> = kind.checklist().iter().map(|(c, _)| *c).collect();
+            assert!(
+                codes.contains(&"agreement") && codes.contains(&"policy"),
+                "{kind:?}"
+            );
+        }
+        assert!(InterventionKind::DeathNotification.is_crisis());
+        let session = VisitDraft {
+            kind: "family_counseling".into(),
+            setting: "station".into(),
+            checklist: vec!["policy".into(), "agreement".into()],
+            ..visit()
+        };
+        let v = validate_visit(&session, now()).expect("valid");
+        assert_eq!(v.checklist, vec!["agreement", "policy"]);
+        assert_eq!(v.kind.protection(), None);
     }
 
     #[test]

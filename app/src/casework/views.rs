@@ -250,7 +250,10 @@ fn ClientFileView(file: ClientFile, reload: Callback<()>) -> impl IntoView {
                 {c.household.clone().map(|h| view! { <dt>"Household"</dt><dd class="pre"><Pii text=h/></dd> })}
             </dl>
         </section>
-        <p><a class="action primary" href=visit_href>"Record a crisis visit"</a></p>
+        <p>
+            <a class="action primary" href=visit_href>"Record a crisis visit"</a> " "
+            <a class="action" href=format!("/clients/{client_id}/release")>"Consent and disclosure"</a>
+        </p>
         <h2>"Visits"</h2>
         {file.visits.is_empty().then(|| view! { <p>"No visit recorded yet."</p> })}
         {file.visits.into_iter().map(|v| view! { <VisitCard visit=v reload=reload/> }).collect_view()}

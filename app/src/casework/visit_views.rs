@@ -385,9 +385,16 @@ fn VisitForm(
                     on:change=move |ev| { kind.set(event_target_value(&ev)); ticked.set(vec![]); }
                     aria-invalid=invalid("kind") aria-describedby="kind-error">
                     <option value="">"Choose…"</option>
-                    {InterventionKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.code()>{k.label()}</option>
-                    }).collect_view()}
+                    <optgroup label="Crisis intervention">
+                        {InterventionKind::ALL.into_iter().filter(|k| k.is_crisis()).map(|k| view! {
+                            <option value=k.code()>{k.label()}</option>
+                        }).collect_view()}
+                    </optgroup>
+                    <optgroup label="Assessment, counseling and guidance">
+                        {InterventionKind::ALL.into_iter().filter(|k| !k.is_crisis()).map(|k| view! {
+                            <option value=k.code()>{k.label()}</option>
+                        }).collect_view()}
+                    </optgroup>
                 </select>
             </FieldShell>
             <fieldset class="choice" aria-describedby="setting-error">

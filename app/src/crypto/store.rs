@@ -44,6 +44,22 @@ pub const SEALED: &[(&str, &[&str])] = &[
     ("personal_note", &["text"]),
     ("device_vault", &["secret"]),
     ("referral", &["reason", "outcome_note"]),
+    (
+        "consent",
+        &[
+            "person",
+            "recipient",
+            "purpose",
+            "refusal_consequence",
+            "signature",
+            "witness",
+        ],
+    ),
+    (
+        "disclosure",
+        &["legal_note", "recipient", "purpose", "packet"],
+    ),
+    ("access_request", &["requested_by", "withheld", "copy"]),
 ];
 
 /// What the key check seals: opening it proves a key is the one the database was sealed with.

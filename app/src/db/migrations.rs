@@ -43,6 +43,16 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "directory",
         include_str!("migrations/0011_directory.surql"),
     ),
+    (
+        12,
+        "disclosure",
+        include_str!("migrations/0012_disclosure.surql"),
+    ),
+    (
+        13,
+        "sessions",
+        include_str!("migrations/0013_sessions.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

@@ -60,7 +60,7 @@ pub fn step_up(session: Option<&Extension<SessionInfo>>, uri: &Uri) -> Option<Re
 }
 
 /// Audit an export or print with its outcome.
-async fn audit(
+pub(crate) async fn audit(
     state: &AppState,
     user: Option<&Extension<CurrentUser>>,
     headers: &HeaderMap,
@@ -181,7 +181,7 @@ pub fn report_pdf(r: &MonthlyReport, department: &str) -> Vec<u8> {
     p.finish(&format!("Monthly fund report {}", r.month))
 }
 
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -356,3 +356,58 @@ async fn officers_and_supervisors_learn_that_there_is_a_contact_never_the_conten
         .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn assessments_and_counseling_sessions_are_notes_with_their_own_checklists() {
+    let app = spawn().await;
+    let sw = app.sign_in("socialworker").await;
+    let id = new_client(&app, &sw, client("Dana Price", "1980-05-05")).await;
+    for (kind, ticked) in [
+        ("clinical_assessment", json!(["presenting", "risk", "plan"])),
+        (
+            "family_counseling",
+            json!(["agreement", "no_guarantee", "policy"]),
+        ),
+        ("marital_counseling", json!(["agreement"])),
+        ("group_counseling", json!(["policy"])),
+        ("individual_counseling", json!(["limits"])),
+        ("group_guidance", json!(["topic", "privacy"])),
+    ] {
+        let mut v = visit(&id, &format!("A {kind} session."));
+        v["kind"] = json!(kind);
+        v["setting"] = json!("station");
+        v["checklist"] = ticked.clone();
+        let a = app
+            .send(json_post(
+                "/api/save_visit",
+                Some(&sw),
+                json!({ "draft": v.clone() }),
+            ))
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.body);
+        let vid = v["id"].as_str().unwrap();
+        let a = app.call("/api/sign_visit", &sw, &format!("id={vid}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.body);
+        // A crisis item does not belong to a session's checklist.
+        let mut wrong = visit(&id, "x");
+        wrong["kind"] = json!(kind);
+        wrong["checklist"] = json!(["verify_identity"]);
+        let a = app
+            .send(json_post(
+                "/api/save_visit",
+                Some(&sw),
+                json!({ "draft": wrong }),
+            ))
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}");
+    }
+    let file = app.call("/api/get_client", &sw, &format!("id={id}")).await;
+    let kinds: Vec<&str> = file.body["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert!(kinds.contains(&"family_counseling") && kinds.contains(&"group_guidance"));
+}

@@ -12,6 +12,7 @@ mod backup;
 mod breach;
 mod casework;
 mod directory;
+mod disclosure;
 mod durability;
 mod encryption;
 mod fund;

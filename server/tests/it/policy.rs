@@ -90,6 +90,28 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
             uuid::Uuid::now_v7()
         )),
         "/api/follow_ups_due" => Call::Form(String::new()),
+        // Consent and disclosure, about a client that does not exist (404 for the social worker).
+        "/api/release_file" => Call::Form(format!("client={}", uuid::Uuid::now_v7())),
+        "/api/revoke_consent" => Call::Form(format!(
+            "client={}&id={}",
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7()
+        )),
+        "/api/save_consent" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
+            "person": "Matrix Person", "signer": "client", "recipient": "Matrix Agency",
+            "purpose": "matrix", "information": ["identity"], "right_to_inspect": true,
+            "refusal_consequence": "none", "expires_on": "2999-01-01", "right_to_revoke": true,
+            "signature": "Matrix Person", "signed_on": "2026-01-01", "witness": "Matrix Witness" } })),
+        "/api/disclose" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
+            "basis": "court_order", "legal_note": "matrix", "recipient": "Matrix Court",
+            "purpose": "matrix", "identity": true, "client_informed": "after" } })),
+        "/api/record_access_request" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
+            "requested_by": "Matrix Person", "relation": "client", "received_on": "2026-01-01" } })),
+        "/api/review_access_request" => Call::Json(json!({ "review": {
+            "request_id": uuid::Uuid::now_v7().to_string(), "third_parties": "", "withheld": [] } })),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
         "/api/sync_pull" => Call::Json(json!({ "since": null })),
         "/api/list_agencies" => Call::Form(String::new()),
