@@ -198,6 +198,11 @@ pub enum AppError {
     DisclosureRefused {
         refusal: crate::disclosure::domain::DisclosureRefusal,
     },
+    /// A retention step was refused (not due, own proposal, not approved yet…).
+    #[error("disposal refused")]
+    DisposalRefused {
+        refusal: crate::retention::domain::DisposalRefusal,
+    },
     /// This action (disbursing cash, exporting, disclosing) needs the person to confirm it is them
     /// again: their last proof of presence is too old.
     #[error("step-up re-authentication required")]
@@ -224,7 +229,9 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::Refused { refusal } => refusal.status(),
-            AppError::NoteRefused { .. } | AppError::DisclosureRefused { .. } => 409,
+            AppError::NoteRefused { .. }
+            | AppError::DisclosureRefused { .. }
+            | AppError::DisposalRefused { .. } => 409,
             AppError::Internal => 500,
             AppError::Transport { .. } => 400,
         }
@@ -247,6 +254,7 @@ impl AppError {
             AppError::Refused { refusal } => refusal.message(),
             AppError::NoteRefused { refusal } => refusal.message().into(),
             AppError::DisclosureRefused { refusal } => refusal.message(),
+            AppError::DisposalRefused { refusal } => refusal.message().into(),
             AppError::StepUpRequired => "Confirm it's you to continue.".into(),
             AppError::Internal => "Something went wrong on the server. Please try again.".into(),
             AppError::Transport { .. } => {

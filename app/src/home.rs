@@ -55,6 +55,9 @@ pub fn HomePage() -> impl IntoView {
                                     {policy::handles_breaches(&user).then(|| view! {
                                         <a class="action" href="/breaches">"Breach reports"</a>
                                     })}
+                                    {policy::reviews_retention(&user).then(|| view! {
+                                        <a class="action" href="/retention">"Retention and disposal"</a>
+                                    })}
                                     {audit.then(|| view! {
                                         <a class="action primary" href="/audit">"Audit log"</a>
                                     })}

@@ -12,6 +12,7 @@
 //! - [`casework`]: clients, crisis-visit notes, addenda, personal notes, the officers' contact check.
 //! - [`disclosure`]: consents, disclosures with the no-redisclosure notice, clients' copies of their
 //!   own records (third parties redacted, withheld parts documented).
+//! - [`retention`]: retention periods, disposal proposed, approved by somebody else, then carried out.
 //! - [`offline`]: the encrypted on-device outbox, its sync, the service worker's registration.
 //! - [`ui`]: small shared view components.
 //!
@@ -38,6 +39,7 @@ pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod pdf;
 pub mod privacy;
+pub mod retention;
 pub mod rules;
 pub mod settings;
 pub mod ui;
@@ -115,6 +117,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/visits/new") view=casework::visit_views::OfflineVisitPage/>
                 <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
                 <Route path=path!("/directory") view=directory::views::DirectoryPage/>
+                <Route path=path!("/retention") view=retention::views::RetentionPage/>
                 <Route path=path!("/breach") view=breach::views::ReportBreachPage/>
                 <Route path=path!("/breaches") view=breach::views::BreachesPage/>
                 <Route path=path!("/breaches/:id") view=breach::views::BreachPage/>

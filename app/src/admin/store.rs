@@ -132,7 +132,8 @@ pub async fn save_settings(db: &Db, s: &DepartmentSettings) -> Result<(), AppErr
         "UPDATE department:default SET name = $name, chief_approval_cap = $cap, \
          minimum_cash_balance = $floor, request_amount_ceiling = $ceiling, \
          victim_review_interval_months = $months, request_date_max_age_days = $age, \
-         hold_expiry_days = $hold RETURN NONE",
+         hold_expiry_days = $hold, casework_retention_years = $casework, \
+         fund_retention_years = $fund_years RETURN NONE",
     )
     .bind(("name", s.name.clone()))
     .bind(("cap", s.chief_approval_cap))
@@ -141,6 +142,8 @@ pub async fn save_settings(db: &Db, s: &DepartmentSettings) -> Result<(), AppErr
     .bind(("months", i64::from(s.victim_review_interval_months)))
     .bind(("age", i64::from(s.request_date_max_age_days)))
     .bind(("hold", i64::from(s.hold_expiry_days)))
+    .bind(("casework", i64::from(s.casework_retention_years)))
+    .bind(("fund_years", i64::from(s.fund_retention_years)))
     .await
     .and_then(|r| r.check())
     .map_err(|e| db_error("save settings", e))?;

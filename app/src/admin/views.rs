@@ -70,6 +70,8 @@ fn SettingsForm(current: DepartmentSettings) -> impl IntoView {
     let months = RwSignal::new(d.victim_review_interval_months);
     let age = RwSignal::new(d.request_date_max_age_days);
     let hold = RwSignal::new(d.hold_expiry_days);
+    let casework_years = RwSignal::new(d.casework_retention_years);
+    let fund_years = RwSignal::new(d.fund_retention_years);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
@@ -82,6 +84,8 @@ fn SettingsForm(current: DepartmentSettings) -> impl IntoView {
             victim_review_interval_months: months.get_untracked(),
             request_date_max_age_days: age.get_untracked(),
             hold_expiry_days: hold.get_untracked(),
+            casework_retention_years: casework_years.get_untracked(),
+            fund_retention_years: fund_years.get_untracked(),
         };
         // The same rules as the server, before anything is sent.
         if let Err(e) = crate::settings::validate(&draft) {
@@ -117,6 +121,8 @@ fn SettingsForm(current: DepartmentSettings) -> impl IntoView {
             <SettingInput id="victim_review_interval_months" label="Victim/witness needs review every (months)" value=months errors=errors/>
             <SettingInput id="request_date_max_age_days" label="A request form may be dated back (days)" value=age errors=errors/>
             <SettingInput id="hold_expiry_days" label="An approval not disbursed lapses after (days)" value=hold errors=errors/>
+            <SettingInput id="casework_retention_years" label="Client files are kept after their last activity (years)" value=casework_years errors=errors/>
+            <SettingInput id="fund_retention_years" label="Fund requests' resident details are kept (years)" value=fund_years errors=errors/>
             {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}
             <Show when=move || saved.get()>
                 <p class="notice" role="status" id="settings-saved">"Saved. The new settings apply at once."</p>

@@ -191,6 +191,11 @@ pub mod policy {
         ("/api/disclose", Access::Rule(does_casework)),
         ("/api/record_access_request", Access::Rule(does_casework)),
         ("/api/review_access_request", Access::Rule(does_casework)),
+        // Retention: the social workers propose and destroy, the Deputy Chief approves.
+        ("/api/retention_overview", Access::Rule(reviews_retention)),
+        ("/api/propose_disposal", Access::Rule(does_casework)),
+        ("/api/approve_disposal", Access::Rule(approves_disposal)),
+        ("/api/destroy_disposed", Access::Rule(does_casework)),
         // The offline outbox: each record is checked as if sent from its form.
         ("/api/sync_push", Access::SignedIn),
         ("/api/sync_pull", Access::SignedIn),
@@ -271,6 +276,18 @@ pub mod policy {
     /// social workers of the unit, unit-wide. Nobody else, the administrator included.
     pub fn does_casework(user: &CurrentUser) -> bool {
         user.has(Role::SocialWorker)
+    }
+
+    /// Who sees the records past their retention period: the social workers (with names) and the
+    /// Deputy Chief (kinds, keys and dates only).
+    pub fn reviews_retention(user: &CurrentUser) -> bool {
+        does_casework(user) || approves_disposal(user)
+    }
+
+    /// Who approves a disposal before anything is destroyed: the Deputy Chief of Support
+    /// Services, who directs the unit (directive 515-S I.A).
+    pub fn approves_disposal(user: &CurrentUser) -> bool {
+        user.has(Role::DeputyChief)
     }
 
     /// Who may ask whether a person is known to the unit (and learns nothing more): those who

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sessions",
         include_str!("migrations/0013_sessions.surql"),
     ),
+    (
+        14,
+        "retention",
+        include_str!("migrations/0014_retention.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

@@ -172,6 +172,9 @@ pub struct PullAnswer {
     pub clients: Vec<HeldClient>,
     #[serde(default)]
     pub agencies: Vec<crate::directory::domain::Agency>,
+    /// Clients whose files were destroyed under the retention schedule: the device drops them.
+    #[serde(default)]
+    pub removed_clients: Vec<String>,
 }
 
 /// Everything a device holds from its pulls (sealed on the device) and the cursor of the last.
@@ -191,6 +194,7 @@ impl Holding {
     /// newest answer wins), each list sorted by name.
     pub fn fold(self, answer: &PullAnswer, now: DateTime<Utc>) -> Holding {
         let mut clients = replace_by_id(self.clients, answer.clients.clone(), |c| c.id.clone());
+        clients.retain(|c| !answer.removed_clients.contains(&c.id));
         clients.sort_by_key(|c| c.name.to_lowercase());
         let mut agencies = replace_by_id(self.agencies, answer.agencies.clone(), |a| a.id.clone());
         agencies.sort_by_key(|a| a.name.to_lowercase());
@@ -519,12 +523,29 @@ mod tests {
             requests: vec![],
             clients: vec![client("a", "Anna Renamed"), client("c", "carl New")],
             agencies: vec![agency("y", "Food pantry")],
+            removed_clients: vec![],
         };
         let now = cursor;
         let folded = held.fold(&answer, now);
         assert_eq!(folded.cursor, Some(cursor));
         let names: Vec<&str> = folded.clients.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Anna Renamed", "carl New", "Mary Held"]);
+        // A client file destroyed under the retention schedule leaves the device too.
+        let destroyed = PullAnswer {
+            cursor,
+            requests: vec![],
+            clients: vec![],
+            agencies: vec![],
+            removed_clients: vec!["b".into()],
+        };
+        let names: Vec<String> = folded
+            .clone()
+            .fold(&destroyed, now)
+            .clients
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["Anna Renamed", "carl New"]);
         let agencies: Vec<&str> = folded.agencies.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(agencies, ["Food pantry", "Shelter"]);
     }

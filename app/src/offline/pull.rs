@@ -55,6 +55,7 @@ pub async fn changed_since(
         cursor: cursor.unwrap_or_else(Utc::now),
         clients: Vec::new(),
         agencies: Vec::new(),
+        removed_clients: Vec::new(),
         requests: rows
             .into_iter()
             .map(|r| HeldRequest {
@@ -79,5 +80,6 @@ pub async fn casework_since(
     let after = since.map(super::pull_from);
     answer.clients = crate::casework::store::clients_changed(db, keys, after).await?;
     answer.agencies = crate::directory::store::agencies_changed(db, after).await?;
+    answer.removed_clients = crate::retention::store::destroyed_clients(db, after).await?;
     Ok(())
 }

@@ -25,6 +25,12 @@ pub struct DepartmentSettings {
     pub request_date_max_age_days: u32,
     /// An approval not disbursed within this many days lapses and its hold is released.
     pub hold_expiry_days: u32,
+    /// A client file is kept this many years after its last activity, then listed for disposal
+    /// (NASW 3.04d: as long as state law or contracts require).
+    pub casework_retention_years: u32,
+    /// A fund request in a final state is kept this many years, then its resident's details are
+    /// listed for disposal (the amounts stay in the books).
+    pub fund_retention_years: u32,
 }
 
 impl Default for DepartmentSettings {
@@ -37,6 +43,8 @@ impl Default for DepartmentSettings {
             victim_review_interval_months: 24,
             request_date_max_age_days: 30,
             hold_expiry_days: 7,
+            casework_retention_years: 7,
+            fund_retention_years: 5,
         }
     }
 }
@@ -51,6 +59,10 @@ pub struct SettingsDraft {
     pub victim_review_interval_months: String,
     pub request_date_max_age_days: String,
     pub hold_expiry_days: String,
+    #[serde(default)]
+    pub casework_retention_years: String,
+    #[serde(default)]
+    pub fund_retention_years: String,
 }
 
 impl From<&DepartmentSettings> for SettingsDraft {
@@ -63,6 +75,8 @@ impl From<&DepartmentSettings> for SettingsDraft {
             victim_review_interval_months: s.victim_review_interval_months.to_string(),
             request_date_max_age_days: s.request_date_max_age_days.to_string(),
             hold_expiry_days: s.hold_expiry_days.to_string(),
+            casework_retention_years: s.casework_retention_years.to_string(),
+            fund_retention_years: s.fund_retention_years.to_string(),
         }
     }
 }
@@ -174,6 +188,18 @@ pub fn validate(d: &SettingsDraft) -> Result<DepartmentSettings, Vec<FieldError>
         0..=365,
     );
     let hold_expiry_days = whole(&mut errors, "hold_expiry_days", &d.hold_expiry_days, 1..=90);
+    let casework_retention_years = whole(
+        &mut errors,
+        "casework_retention_years",
+        &d.casework_retention_years,
+        1..=100,
+    );
+    let fund_retention_years = whole(
+        &mut errors,
+        "fund_retention_years",
+        &d.fund_retention_years,
+        1..=100,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -185,6 +211,8 @@ pub fn validate(d: &SettingsDraft) -> Result<DepartmentSettings, Vec<FieldError>
         victim_review_interval_months,
         request_date_max_age_days,
         hold_expiry_days,
+        casework_retention_years,
+        fund_retention_years,
     })
 }
 
@@ -212,6 +240,12 @@ impl DepartmentSettings {
         }
         if self.hold_expiry_days != other.hold_expiry_days {
             out.push("hold_expiry_days");
+        }
+        if self.casework_retention_years != other.casework_retention_years {
+            out.push("casework_retention_years");
+        }
+        if self.fund_retention_years != other.fund_retention_years {
+            out.push("fund_retention_years");
         }
         out
     }
@@ -253,6 +287,8 @@ mod tests {
             victim_review_interval_months: "0".into(),
             request_date_max_age_days: "2.5".into(),
             hold_expiry_days: "".into(),
+            casework_retention_years: "0".into(),
+            fund_retention_years: "x".into(),
         };
         assert_eq!(
             fields(&validate(&d).unwrap_err()),
@@ -264,6 +300,8 @@ mod tests {
                 ("victim_review_interval_months", ErrorCode::OutOfRange),
                 ("request_date_max_age_days", ErrorCode::NotAWholeNumber),
                 ("hold_expiry_days", ErrorCode::Required),
+                ("casework_retention_years", ErrorCode::OutOfRange),
+                ("fund_retention_years", ErrorCode::NotAWholeNumber),
             ]
         );
     }
@@ -302,5 +340,6 @@ mod tests {
         assert_eq!(s.chief_approval_cap, Decimal::new(25, 0));
         assert_eq!(s.minimum_cash_balance, Decimal::new(50, 0));
         assert_eq!(s.victim_review_interval_months, 24);
+        assert_eq!((s.casework_retention_years, s.fund_retention_years), (7, 5));
     }
 }

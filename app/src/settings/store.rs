@@ -16,6 +16,8 @@ struct Row {
     victim_review_interval_months: i64,
     request_date_max_age_days: i64,
     hold_expiry_days: Option<i64>,
+    casework_retention_years: Option<i64>,
+    fund_retention_years: Option<i64>,
 }
 
 pub async fn load(db: &Db) -> Result<DepartmentSettings, AppError> {
@@ -39,5 +41,13 @@ pub async fn load(db: &Db) -> Result<DepartmentSettings, AppError> {
             .hold_expiry_days
             .and_then(|d| u32::try_from(d).ok())
             .unwrap_or(7),
+        casework_retention_years: row
+            .casework_retention_years
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or(7),
+        fund_retention_years: row
+            .fund_retention_years
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or(5),
     })
 }

@@ -48,6 +48,11 @@ pub async fn spawn_with_limits(sign_ins_per_minute: u32, anonymous_per_minute: u
 }
 
 async fn build(sign_ins_per_minute: u32, anonymous_per_minute: u32, hsts: bool) -> TestApp {
+    // Server-side errors (already redacted) are shown with a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("error")
+        .try_init();
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = match std::env::var("HAVEN_TEST_SURREAL") {
         Ok(url) if !url.is_empty() => DbConfig {

@@ -18,6 +18,7 @@ mod encryption;
 mod fund;
 mod mfa;
 mod policy;
+mod retention;
 mod security;
 mod sync;
 mod tls;

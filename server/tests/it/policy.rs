@@ -110,6 +110,15 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         "/api/record_access_request" => Call::Json(json!({ "draft": {
             "id": uuid::Uuid::now_v7().to_string(), "client_id": uuid::Uuid::now_v7().to_string(),
             "requested_by": "Matrix Person", "relation": "client", "received_on": "2026-01-01" } })),
+        // Retention: nothing is due in the matrix's database (404 or a refusal, never 401/403 for
+        // those allowed).
+        "/api/retention_overview" => Call::Form(String::new()),
+        "/api/propose_disposal" => {
+            Call::Form(format!("kind=client_file&key={}", uuid::Uuid::now_v7()))
+        }
+        "/api/approve_disposal" | "/api/destroy_disposed" => {
+            Call::Form(format!("id=client_file_{}", uuid::Uuid::now_v7()))
+        }
         "/api/review_access_request" => Call::Json(json!({ "review": {
             "request_id": uuid::Uuid::now_v7().to_string(), "third_parties": "", "withheld": [] } })),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
