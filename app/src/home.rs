@@ -34,6 +34,7 @@ pub fn HomePage() -> impl IntoView {
                                 {user.has(Role::SocialWorker).then(|| view! { <ReplenishTask/> })}
                                 {casework.then(|| view! { <crate::casework::views::FollowUpsDue/> })}
                                 {policy::handles_breaches(&user).then(|| view! { <crate::breach::views::OpenBreaches/> })}
+                                {policy::reviews_unit(&user).then(|| view! { <crate::unit::views::HomeReminder/> })}
                                 <p class="roles">
                                     {user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}
                                 </p>
@@ -54,6 +55,9 @@ pub fn HomePage() -> impl IntoView {
                                     })}
                                     {policy::handles_breaches(&user).then(|| view! {
                                         <a class="action" href="/breaches">"Breach reports"</a>
+                                    })}
+                                    {policy::reviews_unit(&user).then(|| view! {
+                                        <a class="action" href="/unit">"Unit records"</a>
                                     })}
                                     {policy::reviews_retention(&user).then(|| view! {
                                         <a class="action" href="/retention">"Retention and disposal"</a>

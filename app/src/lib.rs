@@ -14,6 +14,7 @@
 //!   own records (third parties redacted, withheld parts documented).
 //! - [`retention`]: retention periods, disposal proposed, approved by somebody else, then carried out.
 //! - [`offline`]: the encrypted on-device outbox, its sync, the service worker's registration.
+//! - [`unit`]: the unit's own records: training, victim/witness needs reviews, public information.
 //! - [`ui`]: small shared view components.
 //!
 //! Compiled twice: to WASM with `hydrate`, into the server with `ssr`. Domain modules (`*/domain.rs`,
@@ -43,6 +44,7 @@ pub mod retention;
 pub mod rules;
 pub mod settings;
 pub mod ui;
+pub mod unit;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/contact-check") view=casework::views::ContactCheckPage/>
                 <Route path=path!("/directory") view=directory::views::DirectoryPage/>
                 <Route path=path!("/retention") view=retention::views::RetentionPage/>
+                <Route path=path!("/unit") view=unit::views::UnitPage/>
                 <Route path=path!("/breach") view=breach::views::ReportBreachPage/>
                 <Route path=path!("/breaches") view=breach::views::BreachesPage/>
                 <Route path=path!("/breaches/:id") view=breach::views::BreachPage/>

@@ -193,3 +193,48 @@ test('a store the browser evicted is noticed and said, not silently replaced', a
   await expect(page.getByRole('form', { name: 'PIN of this device' })).toBeVisible();
   await ctx.close();
 });
+
+test('a request the server refuses when it arrives is fixed from the outbox and sent again', async ({
+  browser,
+}) => {
+  const { ctx, page } = await officerOnTheForm(browser);
+  const name = `Refused Then Fixed ${run}`;
+  // Filed with no signal under the ceiling of the moment ($500)…
+  await ctx.setOffline(true);
+  await fillRequest(page, name, '300');
+  await expect(page.locator('#outbox-count')).toContainText('1 waiting to send');
+
+  // …which the administrator lowers to $200 before the signal returns.
+  const actx = await device(browser, 'tablet');
+  const apage = await actx.newPage();
+  await signIn(apage, 'admin');
+  // The department's settings as they are now (earlier tests may have changed them), as the form.
+  const current: Record<string, unknown> = await (await apage.request.post('/api/department_settings')).json();
+  const before = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, String(v)]));
+  const settings = (ceiling: string) => ({ data: { draft: { ...before, request_amount_ceiling: ceiling } } });
+  expect((await apage.request.post('/api/update_settings', settings('200'))).ok()).toBeTruthy();
+  try {
+    // Refused on arrival: it stays, with the reason on it, and a way to fix it.
+    await ctx.setOffline(false);
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const items = page.locator('#outbox-items');
+    await expect(items).toContainText('Refused by the server: amount_requested', { timeout: 20_000 });
+    await expect(page.locator('#outbox-count')).toContainText('1 waiting to send');
+    await items.getByRole('link', { name: 'Fix and resend' }).click();
+    await expect(page).toHaveURL(/\/requests\/new\?fix=/);
+    // The form holds what was typed, with the reason under the field.
+    await expect(page.getByLabel('Name of requester')).toHaveValue(name);
+    await expect(page.locator('#amount_requested-error')).toContainText('$200');
+    await page.getByLabel('Amount requested ($)').fill('150');
+    await page.getByRole('button', { name: 'Submit request' }).click();
+    await expect(page.locator('#outbox-count')).toContainText('Nothing waits to send', { timeout: 20_000 });
+    // It arrived once, corrected.
+    await page.goto('/requests/mine');
+    await expect(page.getByText(name)).toHaveCount(1);
+    await expect(page.locator('li', { hasText: name })).toContainText('$150.00');
+  } finally {
+    expect((await apage.request.post('/api/update_settings', settings(before.request_amount_ceiling))).ok()).toBeTruthy();
+    await actx.close();
+    await ctx.close();
+  }
+});

@@ -135,7 +135,7 @@ fn SettingsForm(current: DepartmentSettings) -> impl IntoView {
 #[component]
 fn PeopleTable(people: Vec<PersonSummary>, refresh: Callback<()>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="People">
             <table class="people" id="people">
                 <thead>
                     <tr><th scope="col">"Person"</th><th scope="col">"Roles"</th><th scope="col">"Second factor"</th><th scope="col">"Account"</th></tr>

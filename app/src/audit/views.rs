@@ -96,7 +96,7 @@ pub fn AuditPage() -> impl IntoView {
                                     }}
                                     <a class="action" href=csv download rel="external">"Download CSV"</a>
                                 </p>
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0" role="region" aria-label="Audit events">
                                     <table class="ledger audit">
                                         <thead><tr>
                                             <th scope="col">"#"</th><th scope="col">"When (UTC)"</th>

@@ -196,6 +196,12 @@ pub mod policy {
         ("/api/propose_disposal", Access::Rule(does_casework)),
         ("/api/approve_disposal", Access::Rule(approves_disposal)),
         ("/api/destroy_disposed", Access::Rule(does_casework)),
+        // The unit's own records: kept by the social workers, read by the Deputy Chief.
+        ("/api/unit_records", Access::Rule(reviews_unit)),
+        ("/api/review_reminder", Access::Rule(reviews_unit)),
+        ("/api/save_training", Access::Rule(does_casework)),
+        ("/api/save_review", Access::Rule(does_casework)),
+        ("/api/save_public_info", Access::Rule(does_casework)),
         // The offline outbox: each record is checked as if sent from its form.
         ("/api/sync_push", Access::SignedIn),
         ("/api/sync_pull", Access::SignedIn),
@@ -282,6 +288,12 @@ pub mod policy {
     /// Deputy Chief (kinds, keys and dates only).
     pub fn reviews_retention(user: &CurrentUser) -> bool {
         does_casework(user) || approves_disposal(user)
+    }
+
+    /// Who reads the unit's records (training, victim/witness reviews, public information) and is
+    /// reminded of the review: the social workers and the Deputy Chief who directs the unit.
+    pub fn reviews_unit(user: &CurrentUser) -> bool {
+        does_casework(user) || user.has(Role::DeputyChief)
     }
 
     /// Who approves a disposal before anything is destroyed: the Deputy Chief of Support

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "retention",
         include_str!("migrations/0014_retention.surql"),
     ),
+    (
+        15,
+        "unit records",
+        include_str!("migrations/0015_unit_records.surql"),
+    ),
 ];
 
 #[derive(SurrealValue)]

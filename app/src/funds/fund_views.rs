@@ -146,7 +146,8 @@ fn FundBody(o: FundOverview, refresh: Callback<()>) -> impl IntoView {
         })}
         {move || failure.get().map(|e| view! { <p class="notice error" role="alert">{e.message()}</p> })}
         <h2>"Ledger"</h2>
-        <div class="table-wrap">
+        // Focusable: on a phone the ledger scrolls sideways, and a keyboard must reach it too.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Ledger">
             <table class="ledger">
                 <thead><tr><th scope="col">"#"</th><th scope="col">"When"</th><th scope="col">"Entry"</th><th scope="col">"Amount"</th><th scope="col">"Balance"</th><th scope="col">"By"</th><th scope="col"></th></tr></thead>
                 <tbody>

@@ -182,6 +182,50 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
             ))),
         }
     };
+    // "Fix and resend" from the outbox: a request the server refused comes back into the form
+    // under its own id, with the server's reasons on its fields; saving it replaces the waiting
+    // copy on the device, which is then sent again.
+    // (Reactive: the outbox's link may change only the query of this very page.)
+    let query = leptos_router::hooks::use_query_map();
+    let fix_id = Memo::new(move |_| query.with(|q| q.get("fix")).filter(|f| !f.is_empty()));
+    let fix_loaded = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(fid) = fix_id.get() else {
+            fix_loaded.set(None);
+            return;
+        };
+        if fix_loaded.get_untracked().as_deref() == Some(fid.as_str()) {
+            return;
+        }
+        let found = outbox
+            .items
+            .with(|items| items.iter().find(|i| i.id == fid).cloned());
+        // Not there yet, or the store still locked (no body): wait for the next refresh.
+        let Some((body, problem)) = found.and_then(|i| i.body.map(|b| (b, i.problem))) else {
+            return;
+        };
+        let text = |k: &str| {
+            body.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        id.set(fid.clone());
+        date.set(text("date"));
+        requester_name.set(text("requester_name"));
+        age.set(text("age"));
+        sex.set(text("sex"));
+        address.set(text("address"));
+        telephone.set(text("telephone"));
+        reason.set(text("reason"));
+        purpose.set(text("purpose"));
+        amount.set(text("amount_requested"));
+        if let Some(crate::offline::PushOutcome::Rejected { fields }) = problem {
+            server_errors.set(fields);
+        }
+        attempted.set(true);
+        fix_loaded.set(Some(fid));
+    });
     let unlocked = Callback::new(move |_: ()| {
         if let Some(body) = waiting_for_pin.get_value() {
             waiting_for_pin.set_value(None);
@@ -206,6 +250,18 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
         queued.set(false);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
+            let fixing = fix_loaded.get_untracked();
+            if fixing.is_some() && body.get("id").and_then(|v| v.as_str()) == fixing.as_deref() {
+                // The corrected request replaces the refused copy in the outbox and goes again;
+                // the form is then a fresh one (the "fix" leaves the address).
+                keep_on_device(body).await;
+                pending.set(false);
+                navigate("/requests/new", Default::default());
+                if !crate::offline::views::is_offline() {
+                    outbox.send().await;
+                }
+                return;
+            }
             // No signal (or the server out of reach): the request waits in this device's outbox.
             let sent = if crate::offline::views::is_offline() {
                 Err(AppError::Transport {

@@ -523,6 +523,10 @@ pub fn OutboxPanel() -> impl IntoView {
                             <li>
                                 {describe(&i)} " — saved " <LocalTime at=i.queued_at/>
                                 {i.problem.as_ref().and_then(problem).map(|p| view! { <p class="field-error">{p}</p> })}
+                                {(i.kind == RecordKind::FundRequest
+                                    && matches!(i.problem, Some(PushOutcome::Rejected { .. }))).then(|| view! {
+                                    <a class="action" href=format!("/requests/new?fix={}", i.id)>"Fix and resend"</a>
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>

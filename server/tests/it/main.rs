@@ -22,3 +22,4 @@ mod retention;
 mod security;
 mod sync;
 mod tls;
+mod unit;

@@ -119,6 +119,16 @@ fn sample(endpoint: &str, other_request: &str, caller: &str) -> Option<Call> {
         "/api/approve_disposal" | "/api/destroy_disposed" => {
             Call::Form(format!("id=client_file_{}", uuid::Uuid::now_v7()))
         }
+        "/api/unit_records" | "/api/review_reminder" => Call::Form(String::new()),
+        "/api/save_training" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "date": "2026-01-01", "topic": "matrix",
+            "trainer": "matrix", "attendees": ["nobody"] } })),
+        "/api/save_review" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "reviewed_on": "2026-01-01",
+            "findings": "matrix", "services": "matrix", "decisions": "matrix" } })),
+        "/api/save_public_info" => Call::Json(json!({ "draft": {
+            "id": uuid::Uuid::now_v7().to_string(), "date": "2026-01-01", "medium": "matrix",
+            "audience": "matrix", "material": "matrix" } })),
         "/api/review_access_request" => Call::Json(json!({ "review": {
             "request_id": uuid::Uuid::now_v7().to_string(), "third_parties": "", "withheld": [] } })),
         "/api/sync_push" => Call::Json(json!({ "records": [] })),
