@@ -218,8 +218,9 @@ impl Flow {
 
     /// A paragraph at `size` points, wrapped.
     pub fn para(&mut self, text: &str, size: f32, bold: bool) {
-        // Helvetica averages about half an em per character.
-        let width = ((WIDTH - 2.0 * MARGIN) / (size * 0.5)) as usize;
+        // Helvetica averages about half an em per character, capitals about 0.65: wrap as if
+        // every character were 0.62 em wide, so a line in capitals stays inside the margin.
+        let width = ((WIDTH - 2.0 * MARGIN) / (size * 0.62)) as usize;
         for line in wrap(text, width) {
             if self.y + size > HEIGHT - MARGIN - 16.0 {
                 self.next_page();

@@ -93,3 +93,27 @@ pub fn field_message(
 ) -> Option<String> {
     errors.with(|e| crate::error::message_for(e, field))
 }
+
+/// Send a form's draft with `call`: its field errors go under the fields, any other failure to
+/// `failure`, and success reloads what the page shows.
+pub fn submit<F, Fut>(
+    errors: RwSignal<Vec<crate::error::FieldError>>,
+    failure: RwSignal<Option<AppError>>,
+    reload: Callback<()>,
+    call: F,
+) where
+    F: FnOnce() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
+{
+    errors.set(vec![]);
+    failure.set(None);
+    leptos::task::spawn_local(async move {
+        match call().await {
+            Ok(()) => reload.run(()),
+            Err(e) => {
+                errors.set(e.field_errors().to_vec());
+                failure.set(Some(e));
+            }
+        }
+    });
+}

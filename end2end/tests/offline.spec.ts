@@ -228,6 +228,10 @@ test('a request the server refuses when it arrives is fixed from the outbox and 
     await page.getByLabel('Amount requested ($)').fill('150');
     await page.getByRole('button', { name: 'Submit request' }).click();
     await expect(page.locator('#outbox-count')).toContainText('Nothing waits to send', { timeout: 20_000 });
+    // The form is a fresh one: nothing of the fixed request stays in it.
+    await expect(page).toHaveURL(/\/requests\/new$/);
+    await expect(page.getByLabel('Name of requester')).toHaveValue('');
+    await expect(page.locator('#amount_requested-error')).toBeEmpty();
     // It arrived once, corrected.
     await page.goto('/requests/mine');
     await expect(page.getByText(name)).toHaveCount(1);

@@ -9,30 +9,16 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 fn client_record(id: &str) -> String {
-    format!(
-        "client:{}",
-        uuid::Uuid::parse_str(id)
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-    )
+    crate::db::audit_ref("client", id)
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) fn visit_record(id: &str) -> String {
-    format!(
-        "visit:{}",
-        uuid::Uuid::parse_str(id)
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-    )
+    crate::db::audit_ref("visit", id)
 }
 
 #[cfg(feature = "ssr")]
-fn parse_id(id: &str) -> Result<String, AppError> {
-    uuid::Uuid::parse_str(id.trim())
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::NotFound)
-}
+use crate::db::record_key as parse_id;
 
 /// Open or update a client record. A new one that looks like an existing client is held back
 /// (`saved: false`, with the look-alikes) unless `confirmed_new`.
@@ -42,8 +28,7 @@ pub async fn save_client(draft: ClientDraft, confirmed_new: bool) -> Result<Clie
     let mut action = "client.create";
     let result = async {
         let user = crate::auth::policy::require("/api/save_client")?;
-        let today = chrono::Utc::now().date_naive();
-        let valid = super::domain::validate_client(&draft, today + chrono::Duration::days(1))
+        let valid = super::domain::validate_client(&draft, crate::db::latest_local_date())
             .map_err(AppError::invalid)?;
         let (saved, created) =
             super::store::save_client(&state.db, &state.keys, &valid, &user.id, confirmed_new)

@@ -97,13 +97,34 @@ pub async fn run_up_to(db: &Db, last: i64) -> Result<Vec<i64>, surrealdb::Error>
             "BEGIN TRANSACTION;\n{sql}\nCREATE type::record('migration', $version) CONTENT \
              {{ version: $version, name: $name, applied_at: time::now() }};\nCOMMIT TRANSACTION;"
         );
-        db.query(script)
-            .bind(("version", *version))
-            .bind(("name", name.to_string()))
-            .await?
-            .check()?;
-        tracing::info!(version, name, "applied migration");
-        done.push(*version);
+        // Another server starting at the same moment may apply it first: a conflict is retried,
+        // and a migration found applied meanwhile is not applied again.
+        let applied_now = super::with_retry(|| async {
+            let mut res = db
+                .query("SELECT VALUE version FROM migration WHERE version = $version")
+                .bind(("version", *version))
+                .await?;
+            let there: Vec<i64> = res.take(0)?;
+            if !there.is_empty() {
+                return Ok(false);
+            }
+            db.query(script.as_str())
+                .bind(("version", *version))
+                .bind(("name", name.to_string()))
+                .await?
+                .check()?;
+            Ok(true)
+        })
+        .await;
+        match applied_now {
+            Ok(true) => {
+                tracing::info!(version, name, "applied migration");
+                done.push(*version);
+            }
+            Ok(false) => {}
+            Err(e) if super::is_already_there(&e) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(done)
 }

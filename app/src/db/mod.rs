@@ -56,9 +56,14 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, surrealdb::Error> {
         })
         .await?;
     }
-    db.use_ns(cfg.namespace.as_str())
-        .use_db(cfg.database.as_str())
-        .await?;
+    // Selecting a database that does not exist yet defines it: servers (or tests) starting at once
+    // over one SurrealDB server conflict there, and the loser may simply try again.
+    with_retry(|| async {
+        db.use_ns(cfg.namespace.as_str())
+            .use_db(cfg.database.as_str())
+            .await
+    })
+    .await?;
     Ok(db)
 }
 
@@ -126,6 +131,36 @@ async fn open_when_free(url: &str) -> Result<Db, surrealdb::Error> {
             other => return other,
         }
     }
+}
+
+/// The audit trail's name of a record a caller pointed at (`table:uuid`): the id as a UUID, or
+/// nothing when what was sent is not one (never the text itself, which could be anything typed).
+pub fn audit_ref(table: &str, id: &str) -> String {
+    format!(
+        "{table}:{}",
+        uuid::Uuid::parse_str(id.trim())
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    )
+}
+
+/// The key of a record a caller pointed at: a UUID, or "not found" (ids cannot be probed).
+pub fn record_key(id: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::NotFound)
+}
+
+/// The latest date it may be now on a device in the department's time zones: the server's UTC
+/// date plus a day. Dates typed on a phone are checked against it ("not in the future").
+pub fn latest_local_date() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive() + chrono::Duration::days(1)
+}
+
+/// The earliest date it may be now on a device of the department: the server's UTC date less a
+/// day. "Not in the past" is checked against it, so no valid local date is refused.
+pub fn earliest_local_date() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive() - chrono::Duration::days(1)
 }
 
 /// The state provided to server functions, or an internal error when it is missing.

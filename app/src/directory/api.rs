@@ -25,7 +25,7 @@ pub async fn save_agency(draft: AgencyDraft) -> Result<Agency, AppError> {
     let record = format!("agency:{}", draft.id.trim());
     let result = async {
         crate::auth::policy::require("/api/save_agency")?;
-        let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+        let today = crate::db::latest_local_date();
         let agency = super::domain::validate_agency(&draft, today).map_err(AppError::invalid)?;
         super::store::save_agency(&state.db, &agency).await?;
         Ok(agency)
@@ -141,7 +141,7 @@ pub async fn import_directory(csv: String) -> Result<ImportReport, AppError> {
             .with_limit("5000000")]));
         }
         let rows = super::hsds::drafts(&csv, import_id).map_err(|e| AppError::invalid(vec![e]))?;
-        let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+        let today = crate::db::latest_local_date();
         let mut report = ImportReport {
             imported: 0,
             refused: Vec::new(),

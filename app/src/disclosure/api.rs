@@ -9,24 +9,9 @@ use super::{DisclosureMade, ReleaseFile};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-fn record(table: &str, id: &str) -> String {
-    format!(
-        "{table}:{}",
-        uuid::Uuid::parse_str(id.trim())
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-    )
-}
+use crate::db::{audit_ref as record, record_key as parse_id};
 
-#[cfg(feature = "ssr")]
-fn parse_id(id: &str) -> Result<String, AppError> {
-    uuid::Uuid::parse_str(id.trim())
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::NotFound)
-}
-
-/// Today where the unit is: the server's UTC date, a day's grace either way for a phone's local
-/// date (the browser checks with its own).
+/// The server's UTC date: a consent is in force through its expiry date.
 #[cfg(feature = "ssr")]
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -56,9 +41,11 @@ pub async fn save_consent(draft: ConsentDraft) -> Result<bool, AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/save_consent")?;
-        // The signer's local date may be a day ahead of UTC.
-        let valid = super::domain::validate_consent(&draft, today() + chrono::Duration::days(1))
-            .map_err(AppError::invalid)?;
+        let today = super::domain::Today {
+            earliest: crate::db::earliest_local_date(),
+            latest: crate::db::latest_local_date(),
+        };
+        let valid = super::domain::validate_consent(&draft, today).map_err(AppError::invalid)?;
         super::store::save_consent(&state.db, &state.keys, &valid, &user.id).await
     }
     .await;
@@ -123,9 +110,8 @@ pub async fn record_access_request(draft: AccessRequestDraft) -> Result<bool, Ap
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/record_access_request")?;
-        let valid =
-            super::domain::validate_access_request(&draft, today() + chrono::Duration::days(1))
-                .map_err(AppError::invalid)?;
+        let valid = super::domain::validate_access_request(&draft, crate::db::latest_local_date())
+            .map_err(AppError::invalid)?;
         super::store::record_access_request(&state.db, &state.keys, &valid, &user.id).await
     }
     .await;

@@ -155,12 +155,27 @@ pub struct ValidConsent {
     pub witness: String,
 }
 
-/// Check a consent: every missing element is refused by its name. `today` is the local date where
-/// the check runs.
-pub fn validate_consent(
-    d: &ConsentDraft,
-    today: NaiveDate,
-) -> Result<ValidConsent, Vec<FieldError>> {
+/// The dates a check compares with. In the browser both are the device's date; on the server,
+/// which cannot know the signer's time zone, `latest` is the latest date it may be anywhere the
+/// department works (for "not in the future") and `earliest` the earliest (for "not past").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Today {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+impl Today {
+    /// One date: the device's own.
+    pub fn on(date: NaiveDate) -> Self {
+        Self {
+            earliest: date,
+            latest: date,
+        }
+    }
+}
+
+/// Check a consent: every missing element is refused by its name.
+pub fn validate_consent(d: &ConsentDraft, today: Today) -> Result<ValidConsent, Vec<FieldError>> {
     let mut errors = Vec::new();
     let id = device_id(&mut errors, "id", &d.id);
     let client_id = record_id(&mut errors, "client_id", &d.client_id);
@@ -183,7 +198,7 @@ pub fn validate_consent(
         true,
     );
     let expires_on = required_date(&mut errors, "expires_on", &d.expires_on);
-    if expires_on.is_some_and(|e| e < today) {
+    if expires_on.is_some_and(|e| e < today.earliest) {
         errors.push(FieldError::new("expires_on", ErrorCode::DateInPast));
     }
     if !d.right_to_revoke {
@@ -194,7 +209,7 @@ pub fn validate_consent(
     }
     let signature = text(&mut errors, "signature", &d.signature, 100, true);
     let signed_on = required_date(&mut errors, "signed_on", &d.signed_on);
-    if signed_on.is_some_and(|s| s > today) {
+    if signed_on.is_some_and(|s| s > today.latest) {
         errors.push(FieldError::new("signed_on", ErrorCode::DateInFuture));
     }
     if let (Some(s), Some(e)) = (signed_on, expires_on) {
@@ -483,17 +498,17 @@ pub fn validate_disclosure(d: &DisclosureDraft) -> Result<ValidDisclosure, Vec<F
 }
 
 /// The kinds of information a disclosure carries, given the kinds of the visits chosen and the
-/// client's protection labels: a substance-use visit, or any visit or referral of a client with the
+/// client's protection labels. The name always goes (the recipient must know whom it is about), so
+/// identity is always among them; a substance-use visit, or any visit or referral of a client with the
 /// Part 2 label, is substance use information.
 pub fn kinds_needed(
     d: &ValidDisclosure,
     visit_kinds: &[InterventionKind],
     protections: &[Protection],
 ) -> Vec<InfoKind> {
-    let mut needed = Vec::new();
-    if d.identity {
-        needed.push(InfoKind::Identity);
-    }
+    // The recipient always learns whom it is about (at least the name): identity is always
+    // carried, and a consent must name it.
+    let mut needed = vec![InfoKind::Identity];
     if d.contact {
         needed.push(InfoKind::Contact);
     }
@@ -804,7 +819,7 @@ mod tests {
 
     #[test]
     fn a_complete_consent_passes_with_its_kinds_in_order() {
-        let c = validate_consent(&consent(), today()).expect("valid");
+        let c = validate_consent(&consent(), Today::on(today())).expect("valid");
         assert_eq!(c.information, vec![InfoKind::Identity, InfoKind::Visits]);
         assert_eq!(c.signer, Signer::Client);
     }
@@ -833,7 +848,7 @@ mod tests {
         for (field, blank) in cases {
             let mut c = consent();
             blank(&mut c);
-            let e = validate_consent(&c, today()).expect_err(field);
+            let e = validate_consent(&c, Today::on(today())).expect_err(field);
             assert_eq!(fields(e.clone()), vec![field.to_string()], "{field}");
             assert!(
                 matches!(
@@ -853,7 +868,7 @@ mod tests {
             signed_on: "2026-12-01".into(),
             ..consent()
         };
-        let e = validate_consent(&past, today()).expect_err("expired");
+        let e = validate_consent(&past, Today::on(today())).expect_err("expired");
         assert_eq!(
             (e[0].field.as_str(), e[0].code),
             ("expires_on", ErrorCode::DateInPast)
@@ -862,7 +877,7 @@ mod tests {
             signed_on: "2026-12-05".into(),
             ..consent()
         };
-        let e = validate_consent(&ahead, today()).expect_err("ahead");
+        let e = validate_consent(&ahead, Today::on(today())).expect_err("ahead");
         assert_eq!(
             (e[0].field.as_str(), e[0].code),
             ("signed_on", ErrorCode::DateInFuture)
@@ -871,7 +886,7 @@ mod tests {
             witness: "maria LOPEZ".into(),
             ..consent()
         };
-        let e = validate_consent(&own, today()).expect_err("own witness");
+        let e = validate_consent(&own, Today::on(today())).expect_err("own witness");
         assert_eq!(
             (e[0].field.as_str(), e[0].code),
             ("witness", ErrorCode::WitnessIsSigner)
@@ -881,7 +896,7 @@ mod tests {
             ..consent()
         };
         assert_eq!(
-            fields(validate_consent(&bad_kind, today()).expect_err("kind")),
+            fields(validate_consent(&bad_kind, Today::on(today())).expect_err("kind")),
             vec!["information"]
         );
     }
@@ -963,6 +978,48 @@ mod tests {
                 missing: vec![InfoKind::Visits]
             })
         );
+    }
+
+    #[test]
+    fn the_name_always_goes_so_identity_is_always_carried() {
+        let client = Uuid::now_v7();
+        let d = ValidDisclosure {
+            identity: false,
+            ..disclosure("consent", client)
+        };
+        let needed = kinds_needed(&d, &[InterventionKind::DeathNotification], &[]);
+        assert_eq!(needed, vec![InfoKind::Identity, InfoKind::Visits]);
+        let visits_only = ConsentFacts {
+            information: vec![InfoKind::Visits],
+            ..facts(client)
+        };
+        assert_eq!(
+            check_disclosure(&d, Some(&visits_only), &needed, today()),
+            Err(DisclosureRefusal::NotCovered {
+                missing: vec![InfoKind::Identity]
+            })
+        );
+    }
+
+    #[test]
+    fn an_expiry_is_checked_against_the_earliest_date_a_signature_against_the_latest() {
+        // On the server: UTC 2026-12-05 00:30 is still 2026-12-04 in Illinois.
+        let server = Today {
+            earliest: today(),
+            latest: today() + chrono::Duration::days(2),
+        };
+        let expiring_today = ConsentDraft {
+            expires_on: "2026-12-04".into(),
+            signed_on: "2026-12-04".into(),
+            ..consent()
+        };
+        assert!(validate_consent(&expiring_today, server).is_ok());
+        let signed_tomorrow = ConsentDraft {
+            signed_on: "2026-12-05".into(),
+            ..consent()
+        };
+        assert!(validate_consent(&signed_tomorrow, server).is_ok());
+        assert!(validate_consent(&signed_tomorrow, Today::on(today())).is_err());
     }
 
     #[test]

@@ -164,10 +164,8 @@ pub fn disclosure(
     p.push(Style::Title, "Disclosure of confidential information");
     p.push(Style::Body, format!("To: {}", d.recipient));
     p.push(Style::Body, format!("Purpose: {}", d.purpose));
+    // The legal note (the harm, the order, why the client was not told) stays in the unit's log.
     p.push(Style::Body, format!("Ground: {}", d.basis.label()));
-    if let Some(n) = &d.legal_note {
-        p.push(Style::Body, format!("Legal note: {n}"));
-    }
     p.push(
         Style::Body,
         format!(

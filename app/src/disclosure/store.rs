@@ -21,6 +21,15 @@ use crate::db::{create_once, db_error, Created, Db};
 use crate::directory::Referral;
 use crate::error::{AppError, ErrorCode, FieldError};
 
+/// The key of a record link, as the pages use it.
+fn record_key_of(r: &RecordId) -> String {
+    match &r.key {
+        surrealdb::types::RecordIdKey::String(k) => k.clone(),
+        surrealdb::types::RecordIdKey::Uuid(u) => u.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
 fn date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
 }
@@ -562,7 +571,9 @@ pub async fn access_copy(db: &Db, keys: &Keyring, id: &str) -> Result<Option<Pac
 struct DisclosureRead {
     id: String,
     basis: String,
-    consent: Option<String>,
+    /// Read as a link: `record::id(NONE)` fails in SurrealDB 3, and a disclosure under a legal
+    /// exception has no consent.
+    consent: Option<RecordId>,
     legal_note: Option<String>,
     recipient: String,
     purpose: String,
@@ -601,7 +612,7 @@ pub async fn release_file(
         .query(format!(
             "SELECT {CONSENT_FIELDS} FROM consent WHERE client = type::record('client', $c)
                  ORDER BY recorded_at DESC;
-             SELECT record::id(id) AS id, basis, record::id(consent) AS consent, legal_note,
+             SELECT record::id(id) AS id, basis, consent, legal_note,
                  recipient, purpose, kinds, visit_ids, referral_ids, identity, contact,
                  client_informed, made_by.display_name AS made_by_name, made_at
                  FROM disclosure WHERE client = type::record('client', $c) ORDER BY made_at DESC;
@@ -626,7 +637,7 @@ pub async fn release_file(
             let place = Place::new(keys, "disclosure", &r.id);
             Ok(DisclosureView {
                 basis: Basis::from_code(&r.basis).unwrap_or(Basis::Consent),
-                consent_id: r.consent,
+                consent_id: r.consent.map(|c| record_key_of(&c)),
                 legal_note: place.open_opt("legal_note", r.legal_note.as_deref())?,
                 recipient: place.open("recipient", &r.recipient)?,
                 purpose: place.open("purpose", &r.purpose)?,
@@ -690,10 +701,36 @@ pub async fn release_file(
         .unwrap_or_default()
         .lines()
         .filter_map(|l| {
-            let name = l.split([',', '(', '-']).next().unwrap_or_default().trim();
+            let name = l.split([',', '(']).next().unwrap_or_default().trim();
             (name.chars().count() >= 2).then(|| name.to_string())
         })
+        .collect::<Vec<String>>();
+    // People present at visits (officers among them: the social worker strikes who may stay),
+    // and each person's given name alone ("Tomas stayed").
+    let mut household_names = household_names;
+    for v in &file.visits {
+        for p in v.present.as_deref().unwrap_or_default().split([';', ',']) {
+            let p = p.trim();
+            if p.chars().count() >= 2 && !household_names.iter().any(|n| n == p) {
+                household_names.push(p.to_string());
+            }
+        }
+    }
+    let given: Vec<String> = household_names
+        .iter()
+        .filter_map(|n| {
+            n.split_whitespace()
+                .next()
+                .filter(|g| *g != n)
+                .map(str::to_string)
+        })
+        .filter(|g| g.chars().count() >= 3)
         .collect();
+    for g in given {
+        if !household_names.contains(&g) {
+            household_names.push(g);
+        }
+    }
     Ok(ReleaseFile {
         client_id: client.to_string(),
         client_name: file.client.summary.name.clone(),

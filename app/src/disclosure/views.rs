@@ -12,7 +12,7 @@ use super::api::{
 use super::domain::{
     validate_access_request, validate_access_review, validate_consent, validate_disclosure,
     AccessRequestDraft, AccessReviewDraft, Basis, ClientInformed, ConsentDraft, DisclosureDraft,
-    InfoKind, Signer, Withheld,
+    InfoKind, Signer, Today, Withheld,
 };
 use super::{AccessRequestView, ConsentView, DisclosureView, ItemChoice, ReleaseFile};
 use crate::error::{AppError, FieldError};
@@ -159,21 +159,13 @@ fn NewConsent(client: String, reload: Callback<()>) -> impl IntoView {
             signed_on: signed_on.get_untracked(),
             witness: witness.get_untracked(),
         };
-        if let Err(e) = validate_consent(&draft, today_local()) {
+        if let Err(e) = validate_consent(&draft, Today::on(today_local())) {
             errors.set(e);
             focus_first_invalid();
             return;
         }
-        errors.set(vec![]);
-        failure.set(None);
-        leptos::task::spawn_local(async move {
-            match save_consent(draft).await {
-                Ok(_) => reload.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors().to_vec());
-                    failure.set(Some(e));
-                }
-            }
+        crate::ui::submit(errors, failure, reload, move || async move {
+            save_consent(draft).await.map(|_| ())
         });
     };
     let invalid =
@@ -452,15 +444,8 @@ fn AccessRequests(file: ReleaseFile, reload: Callback<()>) -> impl IntoView {
             errors.set(e);
             return;
         }
-        errors.set(vec![]);
-        leptos::task::spawn_local(async move {
-            match record_access_request(draft).await {
-                Ok(_) => reload.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors().to_vec());
-                    failure.set(Some(e));
-                }
-            }
+        crate::ui::submit(errors, failure, reload, move || async move {
+            record_access_request(draft).await.map(|_| ())
         });
     };
     let items = file.items.clone();
@@ -560,15 +545,8 @@ fn ReviewForm(
             errors.set(e);
             return;
         }
-        errors.set(vec![]);
-        leptos::task::spawn_local(async move {
-            match review_access_request(review).await {
-                Ok(()) => reload.run(()),
-                Err(e) => {
-                    errors.set(e.field_errors().to_vec());
-                    failure.set(Some(e));
-                }
-            }
+        crate::ui::submit(errors, failure, reload, move || {
+            review_access_request(review)
         });
     };
     view! {

@@ -155,6 +155,13 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
             field.set(String::new());
         }
         id.set(uuid::Uuid::now_v7().to_string());
+        date.set(
+            chrono::Local::now()
+                .date_naive()
+                .format("%Y-%m-%d")
+                .to_string(),
+        );
+        server_errors.set(vec![]);
         attempted.set(false);
         touched.update(|t| t.clear());
     };
@@ -171,15 +178,20 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
                 device_note.set(None);
                 queued.set(true);
                 start_again();
+                true
             }
             Err(VaultError::Locked) => {
                 waiting_for_pin.set_value(Some(body));
                 need_pin.set(true);
+                false
             }
-            Err(e) => device_note.set(Some(format!(
-                "No signal, and this request could not be saved on the device: {} Nothing was lost: it is still in the form.",
-                e.message()
-            ))),
+            Err(e) => {
+                device_note.set(Some(format!(
+                    "No signal, and this request could not be saved on the device: {} Nothing was lost: it is still in the form.",
+                    e.message()
+                )));
+                false
+            }
         }
     };
     // "Fix and resend" from the outbox: a request the server refused comes back into the form
@@ -229,7 +241,9 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
     let unlocked = Callback::new(move |_: ()| {
         if let Some(body) = waiting_for_pin.get_value() {
             waiting_for_pin.set_value(None);
-            leptos::task::spawn_local(keep_on_device(body));
+            leptos::task::spawn_local(async move {
+                keep_on_device(body).await;
+            });
         }
     });
 
@@ -253,12 +267,15 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
             let fixing = fix_loaded.get_untracked();
             if fixing.is_some() && body.get("id").and_then(|v| v.as_str()) == fixing.as_deref() {
                 // The corrected request replaces the refused copy in the outbox and goes again;
-                // the form is then a fresh one (the "fix" leaves the address).
-                keep_on_device(body).await;
+                // the form is then a fresh one (the "fix" leaves the address). Not saved (the PIN
+                // is asked for first): it stays in the form, still the fix of that copy.
+                let saved = keep_on_device(body).await;
                 pending.set(false);
-                navigate("/requests/new", Default::default());
-                if !crate::offline::views::is_offline() {
-                    outbox.send().await;
+                if saved {
+                    navigate("/requests/new", Default::default());
+                    if !crate::offline::views::is_offline() {
+                        outbox.send().await;
+                    }
                 }
                 return;
             }
@@ -272,7 +289,9 @@ fn RequestForm(settings: DepartmentSettings, completed_by: String) -> impl IntoV
             };
             match sent {
                 Ok(_) => navigate("/requests/mine", Default::default()),
-                Err(AppError::Transport { .. }) => keep_on_device(body).await,
+                Err(AppError::Transport { .. }) => {
+                    keep_on_device(body).await;
+                }
                 Err(e) => {
                     server_errors.set(e.field_errors().to_vec());
                     failure.set(Some(e));

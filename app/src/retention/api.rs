@@ -48,9 +48,7 @@ pub async fn propose_disposal(kind: String, key: String) -> Result<String, AppEr
                 crate::error::ErrorCode::InvalidChoice,
             )])
         })?;
-        let key = uuid::Uuid::parse_str(key.trim())
-            .map(|u| u.to_string())
-            .map_err(|_| AppError::NotFound)?;
+        let key = crate::db::record_key(&key)?;
         let settings = crate::settings::store::load(&state.db).await?;
         super::store::propose(
             &state.db,

@@ -281,6 +281,16 @@ pub async fn destroy(db: &Db, keys: &Keyring, id: &str, by: &str) -> Result<(), 
     let status = DisposalStatus::from_code(&d.status).unwrap_or(DisposalStatus::Proposed);
     may_destroy(status).map_err(|refusal| AppError::DisposalRefused { refusal })?;
     let kind = RecordKind::from_code(&d.kind).unwrap_or(RecordKind::ClientFile);
+    // The client may have come back since the proposal: anything newer than the activity the
+    // disposal was approved on stops it (propose again once that is past its period too).
+    if kind == RecordKind::ClientFile {
+        let last = client_activity(db).await?.remove(&d.subject_key);
+        if last.is_some_and(|at| at.date_naive().format("%Y-%m-%d").to_string() > d.last_activity) {
+            return Err(AppError::DisposalRefused {
+                refusal: super::domain::DisposalRefusal::NotDue,
+            });
+        }
+    }
     let check = "IF (SELECT VALUE status FROM ONLY type::record('disposal', $id)) != 'approved' {
              THROW 'not approved';
          };";
@@ -316,6 +326,7 @@ pub async fn destroy(db: &Db, keys: &Keyring, id: &str, by: &str) -> Result<(), 
                 "BEGIN;
                  {check}
                  UPDATE type::record('fund_request', $key) SET requester_name = $name,
+                     age = 0, sex = NONE,
                      address = $address, telephone = NONE, reason = $reason, signature = NONE,
                      refused_to_sign = NONE, person_key = NONE, disposed_at = time::now()
                      RETURN NONE;

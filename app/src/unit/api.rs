@@ -13,14 +13,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 #[cfg(feature = "ssr")]
-fn record(table: &str, id: &str) -> String {
-    format!(
-        "{table}:{}",
-        uuid::Uuid::parse_str(id.trim())
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-    )
-}
+use crate::db::audit_ref as record;
 
 /// Training sessions, reviews, public information, the roster and the review reminder.
 #[server(endpoint = "unit_records", prefix = "/api")]
@@ -64,7 +57,7 @@ pub async fn save_training(draft: TrainingDraft) -> Result<(), AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/save_training")?;
-        let valid = super::domain::validate_training(&draft, today() + chrono::Duration::days(1))
+        let valid = super::domain::validate_training(&draft, crate::db::latest_local_date())
             .map_err(AppError::invalid)?;
         super::store::save_training(&state.db, &valid, &user.id).await
     }
@@ -84,7 +77,7 @@ pub async fn save_review(draft: ReviewDraft) -> Result<(), AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/save_review")?;
-        let valid = super::domain::validate_review(&draft, today() + chrono::Duration::days(1))
+        let valid = super::domain::validate_review(&draft, crate::db::latest_local_date())
             .map_err(AppError::invalid)?;
         super::store::save_review(&state.db, &valid, &user.id).await
     }
@@ -104,9 +97,8 @@ pub async fn save_public_info(draft: PublicInfoDraft) -> Result<(), AppError> {
     let state = crate::db::state().inspect_err(crate::error::set_status)?;
     let result = async {
         let user = crate::auth::policy::require("/api/save_public_info")?;
-        let valid =
-            super::domain::validate_public_info(&draft, today() + chrono::Duration::days(1))
-                .map_err(AppError::invalid)?;
+        let valid = super::domain::validate_public_info(&draft, crate::db::latest_local_date())
+            .map_err(AppError::invalid)?;
         super::store::save_public_info(&state.db, &valid, &user.id).await
     }
     .await;

@@ -131,29 +131,6 @@ fn Records(r: UnitRecords, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Send a draft, show its field errors, reload on success.
-fn send<F, Fut>(
-    errors: RwSignal<Vec<FieldError>>,
-    failure: RwSignal<Option<AppError>>,
-    reload: Callback<()>,
-    call: F,
-) where
-    F: FnOnce() -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
-{
-    errors.set(vec![]);
-    failure.set(None);
-    leptos::task::spawn_local(async move {
-        match call().await {
-            Ok(()) => reload.run(()),
-            Err(e) => {
-                errors.set(e.field_errors().to_vec());
-                failure.set(Some(e));
-            }
-        }
-    });
-}
-
 #[component]
 fn ReviewForm(reload: Callback<()>) -> impl IntoView {
     let on = RwSignal::new(String::new());
@@ -177,7 +154,7 @@ fn ReviewForm(reload: Callback<()>) -> impl IntoView {
             errors.set(e);
             return;
         }
-        send(errors, failure, reload, move || save_review(d));
+        crate::ui::submit(errors, failure, reload, move || save_review(d));
     };
     view! {
         <form class="form" aria-label="Record a needs review" novalidate on:submit=submit>
@@ -226,7 +203,7 @@ fn TrainingForm(roster: Vec<RosterPerson>, reload: Callback<()>) -> impl IntoVie
             errors.set(e);
             return;
         }
-        send(errors, failure, reload, move || save_training(d));
+        crate::ui::submit(errors, failure, reload, move || save_training(d));
     };
     view! {
         <form class="form" aria-label="Record a training session" novalidate on:submit=submit>
@@ -287,7 +264,7 @@ fn PublicInfoForm(reload: Callback<()>) -> impl IntoView {
             errors.set(e);
             return;
         }
-        send(errors, failure, reload, move || save_public_info(d));
+        crate::ui::submit(errors, failure, reload, move || save_public_info(d));
     };
     view! {
         <form class="form" aria-label="Record a public-information activity" novalidate on:submit=submit>

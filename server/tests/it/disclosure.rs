@@ -260,7 +260,8 @@ async fn nothing_leaves_without_a_consent_that_covers_it_and_what_leaves_is_only
         .send(json_post("/api/disclose", Some(&sw), ok.clone()))
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    assert_eq!(a.body["kinds"], json!(["visits"]));
+    // The name always goes with it, so identity is among the kinds (and the consent names it).
+    assert_eq!(a.body["kinds"], json!(["identity", "visits"]));
     let made = a.body["id"].as_str().unwrap().to_string();
     let a = app.send(json_post("/api/disclose", Some(&sw), ok)).await;
     assert_eq!(
@@ -350,7 +351,7 @@ async fn part2_information_leaves_only_under_a_consent_naming_it_or_a_court_orde
     )
     .await;
     let recipient = "Gateway Treatment";
-    let c = consent(&id, recipient, &["visits"]);
+    let c = consent(&id, recipient, &["identity", "visits"]);
     app.send(json_post(
         "/api/save_consent",
         Some(&sw),
@@ -401,7 +402,23 @@ async fn part2_information_leaves_only_under_a_consent_naming_it_or_a_court_orde
     .await;
     assert!(paper.contains("PART2-NARRATIVE"));
     assert!(paper.contains("42 CFR part 2"), "the Part 2 notice");
-    assert!(paper.contains("Order 26-CV-1142"), "the legal ground");
+    assert!(paper.contains("court order"), "the legal ground");
+    assert!(
+        !paper.contains("26-CV-1142"),
+        "the legal note stays in the unit's log"
+    );
+    // The log shows it, legal note included (a disclosure without a consent reads back too).
+    let file = app
+        .call("/api/release_file", &sw, &format!("client={id}"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    let logged = &file.body["disclosures"][0];
+    assert_eq!(logged["basis"], "court_order");
+    assert!(logged["consent_id"].is_null());
+    assert_eq!(
+        logged["legal_note"],
+        "Order 26-CV-1142, Cook County Circuit Court"
+    );
 }
 
 #[tokio::test]

@@ -75,18 +75,57 @@ async fn a_client_file_past_its_period_is_destroyed_only_after_approval_and_leav
         .await
         .unwrap();
     assert!(res.take_errors().is_empty());
-    app.call(
-        "/api/add_personal_note",
-        &sw,
-        &format!("client={old}&id={}&text=OLD-PERSONAL", uuid::Uuid::now_v7()),
-    )
-    .await;
+    let a = app
+        .call(
+            "/api/add_personal_note",
+            &sw,
+            &format!("client={old}&id={}&text=OLD-PERSONAL", uuid::Uuid::now_v7()),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     backdate(
         &app,
         "UPDATE personal_note SET at = <datetime> $old WHERE client = type::record('client', $id)",
         &old,
     )
     .await;
+    // A consent, a disclosure and an access request of years ago (each locked by the database:
+    // never deleted without an approved disposal).
+    let mut res = app
+        .db
+        .query(
+            "LET $c = type::record('client', $id);
+             LET $p = (SELECT VALUE id FROM person WHERE username = 'socialworker')[0];
+             CREATE consent CONTENT { client: $c, person: 'hv1:x', signer: 'client',
+                 recipient: 'hv1:x', purpose: 'hv1:x', information: ['identity'],
+                 right_to_inspect: true, refusal_consequence: 'hv1:x', expires_on: '2016-01-01',
+                 right_to_revoke: true, signature: 'hv1:x', signed_on: '2015-06-01',
+                 witness: 'hv1:x', recorded_by: $p, recorded_at: <datetime> $old,
+                 content_hash: 'x' };
+             CREATE disclosure CONTENT { client: $c, basis: 'court_order', recipient: 'hv1:x',
+                 purpose: 'hv1:x', identity: true, contact: false, visit_ids: [],
+                 referral_ids: [], kinds: ['identity'], client_informed: 'after',
+                 packet: 'hv1:x', made_by: $p, made_at: <datetime> $old, content_hash: 'x' };
+             CREATE access_request CONTENT { client: $c, requested_by: 'hv1:x',
+                 relation: 'client', received_on: '2015-06-01', recorded_by: $p,
+                 recorded_at: <datetime> $old, content_hash: 'x' };",
+        )
+        .bind(("id", old.clone()))
+        .bind(("old", LONG_AGO.to_string()))
+        .await
+        .unwrap();
+    assert!(res.take_errors().is_empty());
+    let mut res = app
+        .db
+        .query("DELETE consent WHERE client = type::record('client', $id); DELETE disclosure WHERE client = type::record('client', $id);")
+        .bind(("id", old.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.take_errors().len(),
+        2,
+        "locked without an approved disposal"
+    );
     let pantry = app
         .send(json_post(
             "/api/save_agency",
@@ -195,6 +234,31 @@ async fn a_client_file_past_its_period_is_destroyed_only_after_approval_and_leav
         1,
         "approval destroys nothing by itself"
     );
+    // The client came back after the approval: nothing is destroyed.
+    let back = uuid::Uuid::now_v7().to_string();
+    let a = app
+        .call(
+            "/api/add_personal_note",
+            &sw,
+            &format!("client={old}&id={back}&text=Came+back"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let a = app
+        .call("/api/destroy_disposed", &sw, &format!("id={disposal}"))
+        .await;
+    assert_eq!(a.body["refusal"], "not_due", "{}", a.body);
+    assert_eq!(
+        count(&app, "SELECT id FROM type::record('client', $id)", &old).await,
+        1
+    );
+    // (Years pass again.)
+    backdate(
+        &app,
+        "UPDATE personal_note SET at = <datetime> $old WHERE client = type::record('client', $id)",
+        &old,
+    )
+    .await;
     let a = app
         .call("/api/destroy_disposed", &sw, &format!("id={disposal}"))
         .await;
@@ -206,6 +270,9 @@ async fn a_client_file_past_its_period_is_destroyed_only_after_approval_and_leav
         "SELECT id FROM visit WHERE client = type::record('client', $id)",
         "SELECT id FROM personal_note WHERE client = type::record('client', $id)",
         "SELECT id FROM referral WHERE client = type::record('client', $id)",
+        "SELECT id FROM consent WHERE client = type::record('client', $id)",
+        "SELECT id FROM disclosure WHERE client = type::record('client', $id)",
+        "SELECT id FROM access_request WHERE client = type::record('client', $id)",
     ] {
         assert_eq!(count(&app, sql, &old).await, 0, "{sql}");
     }
