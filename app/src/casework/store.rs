@@ -14,7 +14,7 @@ use super::{
     VisitSaved, VisitView,
 };
 use crate::crypto::{Keyring, Place};
-use crate::db::{db_error, with_retry, Db};
+use crate::db::{db_error, read_ymd, with_retry, ymd, Db};
 use crate::error::AppError;
 
 /// Blind index of a name (words in any order, case aside).
@@ -101,7 +101,7 @@ fn client_summary(keys: &Keyring, r: &ClientRead) -> Result<ClientSummary, AppEr
         name: place.open("name", &r.name)?,
         date_of_birth: place
             .open_opt("date_of_birth", r.date_of_birth.as_deref())?
-            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            .and_then(|d| read_ymd(&d)),
         age: r.age.and_then(|a| u8::try_from(a).ok()),
         protections: protections(&r.protections),
     })
@@ -190,7 +190,7 @@ pub async fn save_client(
     }
     let place = Place::new(keys, "client", &id);
     let now = Utc::now();
-    let dob = c.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
+    let dob = c.date_of_birth.map(ymd);
     let row = ClientRow {
         name: place.seal("name", &c.name),
         date_of_birth: place.seal_opt("date_of_birth", dob.as_deref()),
@@ -356,7 +356,7 @@ async fn stored_visit(db: &Db, id: &str) -> Result<Option<StoredVisit>, AppError
     Ok(rows.into_iter().next())
 }
 
-async fn client_exists(db: &Db, id: &str) -> Result<bool, AppError> {
+pub(crate) async fn client_exists(db: &Db, id: &str) -> Result<bool, AppError> {
     let found: Vec<RecordId> = query(
         db,
         "read client",
@@ -409,7 +409,7 @@ pub async fn save_visit(
         narrative: place.seal("narrative", &v.narrative),
         assessment: place.seal_opt("assessment", v.assessment.as_deref()),
         actions_taken: place.seal_opt("actions_taken", v.actions_taken.as_deref()),
-        follow_up_on: v.follow_up_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        follow_up_on: v.follow_up_on.map(ymd),
         status: NoteStatus::Draft.code().to_string(),
         author: RecordId::new("person", by.to_string()),
         created_at: now,
@@ -599,10 +599,6 @@ struct PersonalRead {
     at: DateTime<Utc>,
 }
 
-fn date(v: Option<&str>) -> Option<NaiveDate> {
-    v.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
-
 /// A client's file as `reader` may see it: the record, every visit with its addenda, and the
 /// reader's own personal notes (nobody else's).
 pub async fn client_file(
@@ -661,7 +657,7 @@ pub async fn client_file(
             narrative: place.open("narrative", &v.narrative)?,
             assessment: place.open_opt("assessment", v.assessment.as_deref())?,
             actions_taken: place.open_opt("actions_taken", v.actions_taken.as_deref())?,
-            follow_up_on: date(v.follow_up_on.as_deref()),
+            follow_up_on: v.follow_up_on.as_deref().and_then(read_ymd),
             status: NoteStatus::from_code(&v.status).unwrap_or(NoteStatus::Signed),
             author_name: v.author_name.clone(),
             mine: v.author == reader,
@@ -708,7 +704,7 @@ pub async fn follow_ups_due(
              record::id(id) AS visit_id, kind, follow_up_on
              FROM visit WHERE follow_up_on != NONE AND follow_up_on <= $today
              ORDER BY follow_up_on",
-        serde_json::json!({ "today": today.format("%Y-%m-%d").to_string() }),
+        serde_json::json!({ "today": ymd(today) }),
     )
     .await?;
     rows.iter()
@@ -719,7 +715,7 @@ pub async fn follow_ups_due(
                 client_id: r.client_id.clone(),
                 visit_id: r.visit_id.clone(),
                 kind: InterventionKind::from_code(&r.kind).unwrap_or(InterventionKind::Other),
-                due: date(Some(&r.follow_up_on)).unwrap_or(today),
+                due: read_ymd(&r.follow_up_on).unwrap_or(today),
             })
         })
         .collect()

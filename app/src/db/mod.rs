@@ -157,6 +157,16 @@ pub fn latest_local_date() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive() + chrono::Duration::days(1)
 }
 
+/// A date as the store keeps it: `YYYY-MM-DD` text (what the schema asserts and indexes sort).
+pub fn ymd(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A stored `YYYY-MM-DD`, if that is what it is.
+pub fn read_ymd(v: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+}
+
 /// The earliest date it may be now on a device of the department: the server's UTC date less a
 /// day. "Not in the past" is checked against it, so no valid local date is refused.
 pub fn earliest_local_date() -> chrono::NaiveDate {

@@ -1,12 +1,12 @@
 //! Agencies and referrals in SurrealDB. Server-only.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::domain::{Agency, Program, ReferralOutcome, ValidReferral};
 use super::Referral;
 use crate::crypto::{Keyring, Place};
-use crate::db::{db_error, Db};
+use crate::db::{db_error, read_ymd, ymd, Db};
 use crate::error::AppError;
 
 #[derive(Clone, SurrealValue)]
@@ -35,10 +35,6 @@ struct AgencyRead {
     last_verified: Option<String>,
 }
 
-fn date(v: Option<&str>) -> Option<NaiveDate> {
-    v.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
-
 /// Add or replace an agency entry (by its id).
 pub async fn save_agency(db: &Db, a: &Agency) -> Result<(), AppError> {
     let row = AgencyRow {
@@ -49,7 +45,7 @@ pub async fn save_agency(db: &Db, a: &Agency) -> Result<(), AppError> {
         hours: a.hours.clone(),
         languages: a.languages.clone(),
         eligibility: a.eligibility.clone(),
-        last_verified: a.last_verified.map(|d| d.format("%Y-%m-%d").to_string()),
+        last_verified: a.last_verified.map(ymd),
         updated_at: Utc::now(),
     };
     db.query("UPSERT type::record('agency', $id) CONTENT $row RETURN NONE")
@@ -101,7 +97,7 @@ pub async fn agencies_changed(
             hours: r.hours,
             languages: r.languages,
             eligibility: r.eligibility,
-            last_verified: date(r.last_verified.as_deref()),
+            last_verified: r.last_verified.as_deref().and_then(read_ymd),
         })
         .collect())
 }
@@ -142,7 +138,7 @@ pub async fn refer(db: &Db, keys: &Keyring, r: &ValidReferral, by: &str) -> Resu
         client: RecordId::new("client", client),
         agency: RecordId::new("agency", agency),
         reason: Place::new(keys, "referral", &id).seal("reason", &r.reason),
-        follow_up_on: r.follow_up_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        follow_up_on: r.follow_up_on.map(ymd),
         outcome: ReferralOutcome::Pending.code().to_string(),
         made_by: RecordId::new("person", by.to_string()),
         made_at: now,
@@ -263,7 +259,7 @@ pub async fn referrals_of(
                 agency_id: r.agency_id,
                 agency_name: r.agency_name,
                 agency_telephone: r.agency_telephone,
-                follow_up_on: date(r.follow_up_on.as_deref()),
+                follow_up_on: r.follow_up_on.as_deref().and_then(read_ymd),
                 outcome: ReferralOutcome::from_code(&r.outcome).unwrap_or(ReferralOutcome::Pending),
                 made_by_name: r.made_by_name,
                 made_at: r.made_at,

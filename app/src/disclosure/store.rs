@@ -17,7 +17,7 @@ use super::{
 use crate::casework::domain::{InterventionKind, NoteStatus};
 use crate::casework::{ClientFile, VisitView};
 use crate::crypto::{Keyring, Place};
-use crate::db::{create_once, db_error, Created, Db};
+use crate::db::{create_once, db_error, read_ymd, ymd, Created, Db};
 use crate::directory::Referral;
 use crate::error::{AppError, ErrorCode, FieldError};
 
@@ -28,14 +28,6 @@ fn record_key_of(r: &RecordId) -> String {
         surrealdb::types::RecordIdKey::Uuid(u) => u.to_string(),
         other => format!("{other:?}"),
     }
-}
-
-fn date(v: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
-}
-
-fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 fn kinds(codes: &[String]) -> Vec<InfoKind> {
@@ -116,7 +108,9 @@ pub async fn save_consent(
     by: &str,
 ) -> Result<bool, AppError> {
     let id = c.id.to_string();
-    file_of(db, keys, &c.client_id.to_string(), by).await?;
+    if !crate::casework::store::client_exists(db, &c.client_id.to_string()).await? {
+        return Err(AppError::NotFound);
+    }
     let hash = keys.blind(
         "consent-content",
         &serde_json::to_string(c).unwrap_or_default(),
@@ -198,9 +192,9 @@ fn consent_view(keys: &Keyring, r: &ConsentRead) -> Result<ConsentView, AppError
         purpose: place.open("purpose", &r.purpose)?,
         information: kinds(&r.information),
         refusal_consequence: place.open("refusal_consequence", &r.refusal_consequence)?,
-        expires_on: date(&r.expires_on).unwrap_or(NaiveDate::MIN),
+        expires_on: read_ymd(&r.expires_on).unwrap_or(NaiveDate::MIN),
         signature: place.open("signature", &r.signature)?,
-        signed_on: date(&r.signed_on).unwrap_or(NaiveDate::MIN),
+        signed_on: read_ymd(&r.signed_on).unwrap_or(NaiveDate::MIN),
         witness: place.open("witness", &r.witness)?,
         revoked_at: r.revoked_at,
         recorded_by_name: r.recorded_by_name.clone(),
@@ -426,7 +420,9 @@ pub async fn record_access_request(
     by: &str,
 ) -> Result<bool, AppError> {
     let id = a.id.to_string();
-    file_of(db, keys, &a.client_id.to_string(), by).await?;
+    if !crate::casework::store::client_exists(db, &a.client_id.to_string()).await? {
+        return Err(AppError::NotFound);
+    }
     let hash = keys.blind(
         "access-request-content",
         &serde_json::to_string(a).unwrap_or_default(),
@@ -665,7 +661,7 @@ pub async fn release_file(
             Ok(AccessRequestView {
                 requested_by: place.open("requested_by", &r.requested_by)?,
                 relation: Signer::from_code(&r.relation).unwrap_or(Signer::Client),
-                received_on: date(&r.received_on).unwrap_or(NaiveDate::MIN),
+                received_on: read_ymd(&r.received_on).unwrap_or(NaiveDate::MIN),
                 reviewed_at: r.reviewed_at,
                 reviewed_by_name: r.reviewed_by_name,
                 withheld,

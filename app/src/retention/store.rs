@@ -10,7 +10,7 @@ use surrealdb::types::SurrealValue;
 use super::domain::{is_due, kept_until, may_approve, may_destroy, DisposalStatus, RecordKind};
 use super::{DisposalView, DueRecord, RetentionOverview};
 use crate::crypto::{Keyring, Place};
-use crate::db::{db_error, Db};
+use crate::db::{db_error, read_ymd, ymd, Db};
 use crate::error::AppError;
 use crate::settings::DepartmentSettings;
 
@@ -98,10 +98,6 @@ async fn client_names(db: &Db, keys: &Keyring) -> Result<BTreeMap<String, String
         .collect())
 }
 
-fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// The records past their period (without a disposal under way) and every disposal. Client names
 /// only when `with_names` (the social workers; the Deputy Chief approves by kind, key and dates).
 pub async fn overview(
@@ -174,8 +170,7 @@ pub async fn overview(
                 id: d.id,
                 kind,
                 key: d.subject_key,
-                last_activity: NaiveDate::parse_from_str(&d.last_activity, "%Y-%m-%d")
-                    .unwrap_or(today),
+                last_activity: read_ymd(&d.last_activity).unwrap_or(today),
                 status: DisposalStatus::from_code(&d.status).unwrap_or(DisposalStatus::Proposed),
                 proposed_by_name: d.proposed_by_name,
                 proposed_at: d.proposed_at,
@@ -285,7 +280,9 @@ pub async fn destroy(db: &Db, keys: &Keyring, id: &str, by: &str) -> Result<(), 
     // disposal was approved on stops it (propose again once that is past its period too).
     if kind == RecordKind::ClientFile {
         let last = client_activity(db).await?.remove(&d.subject_key);
-        if last.is_some_and(|at| at.date_naive().format("%Y-%m-%d").to_string() > d.last_activity) {
+        // Unreadable (never written so): refuse rather than destroy.
+        let proposed_on = read_ymd(&d.last_activity).unwrap_or(NaiveDate::MIN);
+        if last.is_some_and(|at| at.date_naive() > proposed_on) {
             return Err(AppError::DisposalRefused {
                 refusal: super::domain::DisposalRefusal::NotDue,
             });

@@ -5,15 +5,12 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::domain::{reminder, ReviewReminder, ValidPublicInfo, ValidReview, ValidTraining};
 use super::{PublicInfoView, ReviewView, RosterPerson, TrainingView, UnitRecords};
-use crate::db::{create_once, db_error, Db};
+use crate::db::{create_once, db_error, read_ymd, ymd, Db};
 use crate::error::AppError;
 
-fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
+/// A stored date, or the earliest date when it is not one (the schema asserts its shape).
 fn date(v: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    read_ymd(v).unwrap_or(NaiveDate::MIN)
 }
 
 #[derive(Clone, SurrealValue)]
