@@ -86,6 +86,14 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// The message under `field`, as a signal for a form's [`FieldShell`](crate::funds::views::FieldShell).
+pub fn field_error(
+    errors: RwSignal<Vec<crate::error::FieldError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || field_message(errors, field))
+}
+
 /// The message under a form's input: the first of the form's refusals that names `field`.
 pub fn field_message(
     errors: RwSignal<Vec<crate::error::FieldError>>,

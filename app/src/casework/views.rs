@@ -140,8 +140,7 @@ fn NewClientForm() -> impl IntoView {
         });
     };
     let send_again = send.clone();
-    let err =
-        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
+    let err = move |field: &'static str| crate::ui::field_error(errors, field);
     let invalid = move |field: &'static str| {
         move || {
             crate::ui::field_message(errors, field)
@@ -359,8 +358,7 @@ pub fn ContactCheckPage() -> impl IntoView {
             }
         });
     };
-    let err =
-        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
+    let err = move |field: &'static str| crate::ui::field_error(errors, field);
     view! {
         <Page title="Social-services contact check">
             <form class="form" aria-label="Contact check" novalidate

@@ -351,8 +351,7 @@ fn VisitForm(
         });
     };
     let sign = send.clone();
-    let err =
-        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
+    let err = move |field: &'static str| crate::ui::field_error(errors, field);
     let invalid = move |field: &'static str| {
         move || {
             crate::ui::field_message(errors, field)

@@ -156,8 +156,7 @@ fn AgencyForm(on_saved: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let err =
-        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
+    let err = move |field: &'static str| crate::ui::field_error(errors, field);
     view! {
         <form class="form" id="new-agency" aria-label="Add an agency" on:submit=save novalidate>
             <h2>"Add an agency"</h2>
@@ -298,8 +297,7 @@ fn ReferForm(client: String, agencies: Vec<Agency>, reload: Callback<()>) -> imp
             }
         });
     };
-    let err =
-        move |field: &'static str| Signal::derive(move || crate::ui::field_message(errors, field));
+    let err = move |field: &'static str| crate::ui::field_error(errors, field);
     view! {
         <form class="form" id="refer" aria-label="Refer to an agency" on:submit=refer novalidate>
             <h3>"Refer to an agency"</h3>

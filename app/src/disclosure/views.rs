@@ -18,15 +18,7 @@ use super::{AccessRequestView, ConsentView, DisclosureView, ItemChoice, ReleaseF
 use crate::error::{AppError, FieldError};
 use crate::funds::views::{focus_first_invalid, FieldShell};
 use crate::privacy::Pii;
-use crate::ui::{ErrorNotice, LocalTime, Page};
-
-fn today_local() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn err_signal(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || crate::ui::field_message(errors, field))
-}
+use crate::ui::{field_error, ErrorNotice, LocalTime, Page};
 
 #[component]
 pub fn ReleasePage() -> impl IntoView {
@@ -73,7 +65,7 @@ fn Release(
 }
 
 fn in_force(c: &ConsentView) -> bool {
-    c.revoked_at.is_none() && today_local() <= c.expires_on
+    c.revoked_at.is_none() && chrono::Local::now().date_naive() <= c.expires_on
 }
 
 #[component]
@@ -159,7 +151,7 @@ fn NewConsent(client: String, reload: Callback<()>) -> impl IntoView {
             signed_on: signed_on.get_untracked(),
             witness: witness.get_untracked(),
         };
-        if let Err(e) = validate_consent(&draft, Today::on(today_local())) {
+        if let Err(e) = validate_consent(&draft, Today::on(chrono::Local::now().date_naive())) {
             errors.set(e);
             focus_first_invalid();
             return;
@@ -174,18 +166,18 @@ fn NewConsent(client: String, reload: Callback<()>) -> impl IntoView {
         <form class="form" id="new-consent" aria-label="Record a consent" novalidate on:submit=send>
             <h3>"Record a signed consent"</h3>
             <p class="hint">"Every element is required by 740 ILCS 110/5."</p>
-            <FieldShell label="Person giving consent" name="person" error=err_signal(errors, "person")>
+            <FieldShell label="Person giving consent" name="person" error=field_error(errors, "person")>
                 <input id="person" type="text" autocomplete="off" bind:value=person aria-invalid=invalid("person") aria-describedby="person-error"/>
             </FieldShell>
-            <FieldShell label="Who they are to the client" name="signer" error=err_signal(errors, "signer")>
+            <FieldShell label="Who they are to the client" name="signer" error=field_error(errors, "signer")>
                 <select id="signer" on:change=move |ev| signer.set(event_target_value(&ev)) aria-describedby="signer-error">
                     {Signer::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
                 </select>
             </FieldShell>
-            <FieldShell label="Recipient" name="recipient" error=err_signal(errors, "recipient")>
+            <FieldShell label="Recipient" name="recipient" error=field_error(errors, "recipient")>
                 <input id="recipient" type="text" autocomplete="off" bind:value=recipient aria-invalid=invalid("recipient") aria-describedby="recipient-error"/>
             </FieldShell>
-            <FieldShell label="Purpose" name="purpose" error=err_signal(errors, "purpose")>
+            <FieldShell label="Purpose" name="purpose" error=field_error(errors, "purpose")>
                 <input id="purpose" type="text" autocomplete="off" bind:value=purpose aria-invalid=invalid("purpose") aria-describedby="purpose-error"/>
             </FieldShell>
             <fieldset class="roles" id="information">
@@ -207,10 +199,10 @@ fn NewConsent(client: String, reload: Callback<()>) -> impl IntoView {
                     " Told of the right to inspect and copy what is disclosed"</label>
                 <p class="field-error" id="right_to_inspect-error" aria-live="polite">{move || crate::ui::field_message(errors, "right_to_inspect")}</p>
             </div>
-            <FieldShell label="Consequence of refusing" name="refusal_consequence" error=err_signal(errors, "refusal_consequence")>
+            <FieldShell label="Consequence of refusing" name="refusal_consequence" error=field_error(errors, "refusal_consequence")>
                 <input id="refusal_consequence" type="text" autocomplete="off" bind:value=consequence aria-invalid=invalid("refusal_consequence") aria-describedby="refusal_consequence-error"/>
             </FieldShell>
-            <FieldShell label="Expires after (date)" name="expires_on" error=err_signal(errors, "expires_on")>
+            <FieldShell label="Expires after (date)" name="expires_on" error=field_error(errors, "expires_on")>
                 <input id="expires_on" type="date" bind:value=expires aria-invalid=invalid("expires_on") aria-describedby="expires_on-error"/>
             </FieldShell>
             <div class="field">
@@ -219,14 +211,14 @@ fn NewConsent(client: String, reload: Callback<()>) -> impl IntoView {
                 <p class="field-error" id="right_to_revoke-error" aria-live="polite">{move || crate::ui::field_message(errors, "right_to_revoke")}</p>
             </div>
             <div class="row">
-                <FieldShell label="Signed by (name as signed)" name="signature" error=err_signal(errors, "signature")>
+                <FieldShell label="Signed by (name as signed)" name="signature" error=field_error(errors, "signature")>
                     <input id="signature" type="text" autocomplete="off" bind:value=signature aria-invalid=invalid("signature") aria-describedby="signature-error"/>
                 </FieldShell>
-                <FieldShell label="Signed on" name="signed_on" error=err_signal(errors, "signed_on")>
+                <FieldShell label="Signed on" name="signed_on" error=field_error(errors, "signed_on")>
                     <input id="signed_on" type="date" bind:value=signed_on aria-invalid=invalid("signed_on") aria-describedby="signed_on-error"/>
                 </FieldShell>
             </div>
-            <FieldShell label="Witness" name="witness" error=err_signal(errors, "witness")>
+            <FieldShell label="Witness" name="witness" error=field_error(errors, "witness")>
                 <input id="witness" type="text" autocomplete="off" bind:value=witness aria-invalid=invalid("witness") aria-describedby="witness-error"/>
             </FieldShell>
             {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}
@@ -336,13 +328,13 @@ fn DiscloseForm(
         <form class="form" id="disclose" aria-label="Disclose" novalidate
             on:submit=move |ev| { ev.prevent_default(); send(); }>
             <h2>"Disclose"</h2>
-            <FieldShell label="On what ground" name="basis" error=err_signal(errors, "basis")>
+            <FieldShell label="On what ground" name="basis" error=field_error(errors, "basis")>
                 <select id="basis" on:change=move |ev| basis.set(event_target_value(&ev)) prop:value=move || basis.get()>
                     {Basis::ALL.into_iter().map(|b| view! { <option value=b.code()>{b.label()}</option> }).collect_view()}
                 </select>
             </FieldShell>
             <Show when=move || basis.get() == "consent">
-                <FieldShell label="Consent relied on" name="consent_id" error=err_signal(errors, "consent_id")>
+                <FieldShell label="Consent relied on" name="consent_id" error=field_error(errors, "consent_id")>
                     <select id="consent_id" on:change=pick_consent prop:value=move || consent_id.get()>
                         <option value="">"Choose a consent in force"</option>
                         {consent_list.get_value().into_iter().map(|c| view! {
@@ -351,13 +343,13 @@ fn DiscloseForm(
                     </select>
                 </FieldShell>
             </Show>
-            <FieldShell label="Legal note (the harm, or the court and order number; why the client could not be told)" name="legal_note" error=err_signal(errors, "legal_note")>
+            <FieldShell label="Legal note (the harm, or the court and order number; why the client could not be told)" name="legal_note" error=field_error(errors, "legal_note")>
                 <textarea id="legal_note" rows="2" bind:value=legal_note aria-describedby="legal_note-error"></textarea>
             </FieldShell>
-            <FieldShell label="Recipient" name="disclose-recipient" error=err_signal(errors, "recipient")>
+            <FieldShell label="Recipient" name="disclose-recipient" error=field_error(errors, "recipient")>
                 <input id="disclose-recipient" type="text" autocomplete="off" bind:value=recipient aria-describedby="disclose-recipient-error"/>
             </FieldShell>
-            <FieldShell label="Purpose" name="disclose-purpose" error=err_signal(errors, "purpose")>
+            <FieldShell label="Purpose" name="disclose-purpose" error=field_error(errors, "purpose")>
                 <input id="disclose-purpose" type="text" autocomplete="off" bind:value=purpose aria-describedby="disclose-purpose-error"/>
             </FieldShell>
             <fieldset class="roles" id="items">
@@ -382,7 +374,7 @@ fn DiscloseForm(
                     .or_else(|| crate::ui::field_message(errors, "visit_ids"))
                     .or_else(|| crate::ui::field_message(errors, "referral_ids"))}</p>
             </fieldset>
-            <FieldShell label="Was the client told?" name="client_informed" error=err_signal(errors, "client_informed")>
+            <FieldShell label="Was the client told?" name="client_informed" error=field_error(errors, "client_informed")>
                 <select id="client_informed" on:change=move |ev| informed.set(event_target_value(&ev))>
                     {ClientInformed::ALL.into_iter().map(|c| view! { <option value=c.code()>{c.label()}</option> }).collect_view()}
                 </select>
@@ -440,7 +432,7 @@ fn AccessRequests(file: ReleaseFile, reload: Callback<()>) -> impl IntoView {
             relation: relation.get_untracked(),
             received_on: received.get_untracked(),
         };
-        if let Err(e) = validate_access_request(&draft, today_local()) {
+        if let Err(e) = validate_access_request(&draft, chrono::Local::now().date_naive()) {
             errors.set(e);
             return;
         }
@@ -461,15 +453,15 @@ fn AccessRequests(file: ReleaseFile, reload: Callback<()>) -> impl IntoView {
             </ul>
             <form class="form" id="new-access-request" aria-label="Record a request" novalidate on:submit=record>
                 <h3>"Record a request"</h3>
-                <FieldShell label="Asked by" name="requested_by" error=err_signal(errors, "requested_by")>
+                <FieldShell label="Asked by" name="requested_by" error=field_error(errors, "requested_by")>
                     <input id="requested_by" type="text" autocomplete="off" bind:value=requested_by aria-describedby="requested_by-error"/>
                 </FieldShell>
-                <FieldShell label="Who they are to the client" name="relation" error=err_signal(errors, "relation")>
+                <FieldShell label="Who they are to the client" name="relation" error=field_error(errors, "relation")>
                     <select id="relation" on:change=move |ev| relation.set(event_target_value(&ev))>
                         {Signer::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
                     </select>
                 </FieldShell>
-                <FieldShell label="Received on" name="received_on" error=err_signal(errors, "received_on")>
+                <FieldShell label="Received on" name="received_on" error=field_error(errors, "received_on")>
                     <input id="received_on" type="date" bind:value=received aria-describedby="received_on-error"/>
                 </FieldShell>
                 {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}

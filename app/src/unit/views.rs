@@ -13,15 +13,7 @@ use super::domain::{
 use super::{RosterPerson, UnitRecords};
 use crate::error::{AppError, FieldError};
 use crate::funds::views::FieldShell;
-use crate::ui::{ErrorNotice, Page};
-
-fn today_local() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn err(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || crate::ui::field_message(errors, field))
-}
+use crate::ui::{field_error, ErrorNotice, Page};
 
 /// The review reminder as a banner (urgent from 30 days, an error once overdue).
 #[component]
@@ -150,7 +142,7 @@ fn ReviewForm(reload: Callback<()>) -> impl IntoView {
             decisions: decisions.get_untracked(),
             attachments: attachments.get_untracked(),
         };
-        if let Err(e) = validate_review(&d, today_local()) {
+        if let Err(e) = validate_review(&d, chrono::Local::now().date_naive()) {
             errors.set(e);
             return;
         }
@@ -159,19 +151,19 @@ fn ReviewForm(reload: Callback<()>) -> impl IntoView {
     view! {
         <form class="form" aria-label="Record a needs review" novalidate on:submit=submit>
             <h3>"Record a needs review"</h3>
-            <FieldShell label="Reviewed on" name="reviewed_on" error=err(errors, "reviewed_on")>
+            <FieldShell label="Reviewed on" name="reviewed_on" error=field_error(errors, "reviewed_on")>
                 <input id="reviewed_on" type="date" bind:value=on aria-describedby="reviewed_on-error"/>
             </FieldShell>
-            <FieldShell label="Findings" name="findings" error=err(errors, "findings")>
+            <FieldShell label="Findings" name="findings" error=field_error(errors, "findings")>
                 <textarea id="findings" rows="3" bind:value=findings aria-describedby="findings-error"></textarea>
             </FieldShell>
-            <FieldShell label="Services reviewed (ours and other agencies')" name="services" error=err(errors, "services")>
+            <FieldShell label="Services reviewed (ours and other agencies')" name="services" error=field_error(errors, "services")>
                 <textarea id="services" rows="3" bind:value=services aria-describedby="services-error"></textarea>
             </FieldShell>
-            <FieldShell label="Decisions" name="decisions" error=err(errors, "decisions")>
+            <FieldShell label="Decisions" name="decisions" error=field_error(errors, "decisions")>
                 <textarea id="decisions" rows="3" bind:value=decisions aria-describedby="decisions-error"></textarea>
             </FieldShell>
-            <FieldShell label="Attachments (references)" name="attachments" error=err(errors, "attachments")>
+            <FieldShell label="Attachments (references)" name="attachments" error=field_error(errors, "attachments")>
                 <input id="attachments" type="text" bind:value=attachments aria-describedby="attachments-error"/>
             </FieldShell>
             {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}
@@ -199,7 +191,7 @@ fn TrainingForm(roster: Vec<RosterPerson>, reload: Callback<()>) -> impl IntoVie
             attendees: attendees.get_untracked(),
             materials: materials.get_untracked(),
         };
-        if let Err(e) = validate_training(&d, today_local()) {
+        if let Err(e) = validate_training(&d, chrono::Local::now().date_naive()) {
             errors.set(e);
             return;
         }
@@ -208,13 +200,13 @@ fn TrainingForm(roster: Vec<RosterPerson>, reload: Callback<()>) -> impl IntoVie
     view! {
         <form class="form" aria-label="Record a training session" novalidate on:submit=submit>
             <h3>"Record a training session"</h3>
-            <FieldShell label="Date" name="training-date" error=err(errors, "date")>
+            <FieldShell label="Date" name="training-date" error=field_error(errors, "date")>
                 <input id="training-date" type="date" bind:value=date aria-describedby="training-date-error"/>
             </FieldShell>
-            <FieldShell label="Topic" name="topic" error=err(errors, "topic")>
+            <FieldShell label="Topic" name="topic" error=field_error(errors, "topic")>
                 <input id="topic" type="text" bind:value=topic aria-describedby="topic-error"/>
             </FieldShell>
-            <FieldShell label="Trainer" name="trainer" error=err(errors, "trainer")>
+            <FieldShell label="Trainer" name="trainer" error=field_error(errors, "trainer")>
                 <input id="trainer" type="text" bind:value=trainer aria-describedby="trainer-error"/>
             </FieldShell>
             <fieldset class="roles" id="attendees">
@@ -234,7 +226,7 @@ fn TrainingForm(roster: Vec<RosterPerson>, reload: Callback<()>) -> impl IntoVie
                 }).collect_view()}
                 <p class="field-error" id="attendees-error" aria-live="polite">{move || crate::ui::field_message(errors, "attendees")}</p>
             </fieldset>
-            <FieldShell label="Materials" name="materials" error=err(errors, "materials")>
+            <FieldShell label="Materials" name="materials" error=field_error(errors, "materials")>
                 <textarea id="materials" rows="2" bind:value=materials aria-describedby="materials-error"></textarea>
             </FieldShell>
             {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}
@@ -260,7 +252,7 @@ fn PublicInfoForm(reload: Callback<()>) -> impl IntoView {
             audience: audience.get_untracked(),
             material: material.get_untracked(),
         };
-        if let Err(e) = validate_public_info(&d, today_local()) {
+        if let Err(e) = validate_public_info(&d, chrono::Local::now().date_naive()) {
             errors.set(e);
             return;
         }
@@ -269,16 +261,16 @@ fn PublicInfoForm(reload: Callback<()>) -> impl IntoView {
     view! {
         <form class="form" aria-label="Record a public-information activity" novalidate on:submit=submit>
             <h3>"Record an activity"</h3>
-            <FieldShell label="Date" name="public-date" error=err(errors, "date")>
+            <FieldShell label="Date" name="public-date" error=field_error(errors, "date")>
                 <input id="public-date" type="date" bind:value=date aria-describedby="public-date-error"/>
             </FieldShell>
-            <FieldShell label="Medium" name="medium" error=err(errors, "medium")>
+            <FieldShell label="Medium" name="medium" error=field_error(errors, "medium")>
                 <input id="medium" type="text" bind:value=medium aria-describedby="medium-error"/>
             </FieldShell>
-            <FieldShell label="Audience" name="audience" error=err(errors, "audience")>
+            <FieldShell label="Audience" name="audience" error=field_error(errors, "audience")>
                 <input id="audience" type="text" bind:value=audience aria-describedby="audience-error"/>
             </FieldShell>
-            <FieldShell label="Material" name="material" error=err(errors, "material")>
+            <FieldShell label="Material" name="material" error=field_error(errors, "material")>
                 <textarea id="material" rows="2" bind:value=material aria-describedby="material-error"></textarea>
             </FieldShell>
             {move || failure.get().filter(|e| e.field_errors().is_empty()).map(|e| view! { <ErrorNotice error=e/> })}
